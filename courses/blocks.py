@@ -1,0 +1,147 @@
+"""StreamField blocks for lesson bodies.
+
+Blocks stay light on purpose: learners are on slow, costly connections, so a video is a
+link-out facade (no third-party player until the learner asks for it) and code is plain
+pre-formatted text (no client-side highlighter).
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Text"), max_length=200)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2", label=_("Level")
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "courses/blocks/heading.html"
+        preview_value = {"text": "Why data quality matters", "level": "h2"}
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(label=_("Alternative text"), max_length=250)
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "courses/blocks/image.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    url = blocks.URLBlock(label=_("Video URL"))
+    title = blocks.CharBlock(label=_("Title"), max_length=200)
+    duration_minutes = blocks.IntegerBlock(
+        label=_("Duration (minutes)"), required=False, min_value=0
+    )
+    transcript = blocks.TextBlock(label=_("Transcript"), required=False)
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "courses/blocks/video.html"
+        preview_value = {"url": "https://example.org/video", "title": "Lecture 1"}
+
+
+class CodeBlock(blocks.StructBlock):
+    language = blocks.ChoiceBlock(
+        choices=[("python", "Python"), ("sql", "SQL"), ("bash", "Shell"), ("text", _("Text"))],
+        default="python",
+        label=_("Language"),
+    )
+    code = blocks.TextBlock(label=_("Code"))
+
+    class Meta:
+        icon = "code"
+        label = _("Code")
+        template = "courses/blocks/code.html"
+        preview_value = {"language": "python", "code": "print('salom')"}
+
+
+class CalloutBlock(blocks.StructBlock):
+    tone = blocks.ChoiceBlock(
+        choices=[("info", _("Note")), ("tip", _("Tip")), ("warning", _("Warning"))],
+        default="info",
+        label=_("Tone"),
+    )
+    body = blocks.RichTextBlock(features=["bold", "italic", "link", "ul", "ol"], label=_("Body"))
+
+    class Meta:
+        icon = "warning"
+        label = _("Callout")
+        template = "courses/blocks/callout.html"
+
+
+class ResourceBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("File"))
+    description = blocks.CharBlock(label=_("Description"), required=False, max_length=250)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Downloadable resource")
+        template = "courses/blocks/resource.html"
+
+
+class ChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Answer"), max_length=500)
+    is_correct = blocks.BooleanBlock(label=_("Correct"), required=False)
+
+    class Meta:
+        icon = "tick"
+        label = _("Answer option")
+
+
+class QuestionBlock(blocks.StructBlock):
+    prompt = blocks.TextBlock(label=_("Question"))
+    choices = blocks.ListBlock(ChoiceBlock(), min_num=2, max_num=10, label=_("Answer options"))
+    explanation = blocks.TextBlock(label=_("Explanation shown after grading"), required=False)
+
+    class Meta:
+        icon = "help"
+        label = _("Question")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not any(choice["is_correct"] for choice in value["choices"]):
+            raise blocks.StructBlockValidationError(
+                block_errors={"choices": ValidationError(_("Mark at least one answer as correct."))}
+            )
+        return value
+
+
+class QuizBlock(blocks.StructBlock):
+    """A quiz graded on the server: the browser sends chosen option ids, never a score."""
+
+    title = blocks.CharBlock(label=_("Title"), max_length=200)
+    pass_mark = blocks.IntegerBlock(
+        label=_("Pass mark (%)"), min_value=0, max_value=100, default=70
+    )
+    questions = blocks.ListBlock(QuestionBlock(), min_num=1, max_num=50, label=_("Questions"))
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Quiz")
+        template = "courses/blocks/quiz.html"
+
+
+class LessonBodyBlock(blocks.StreamBlock):
+    rich_text = blocks.RichTextBlock(
+        features=["h3", "h4", "bold", "italic", "link", "ol", "ul", "blockquote", "code"],
+        label=_("Rich text"),
+        template="courses/blocks/rich_text.html",
+    )
+    heading = HeadingBlock()
+    image = ImageBlock()
+    video = VideoBlock()
+    code = CodeBlock()
+    callout = CalloutBlock()
+    resource = ResourceBlock()
+    quiz = QuizBlock()

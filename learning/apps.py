@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LearningConfig(AppConfig):
+    name = "learning"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

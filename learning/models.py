@@ -1,0 +1,237 @@
+"""The learner's records: enrollments, progress and quiz attempts.
+
+Kept apart from authored content. Lessons are referred to by `lesson_key` (the lesson page's
+`translation_key`), which is stable across publishes and across translations, so a learner's
+progress is the same whichever language they read the course in.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CourseOutline(models.Model):
+    """What progress needs to know about a course, copied from the page tree on publish."""
+
+    course_key = models.UUIDField(unique=True, help_text=_("The course page's translation key."))
+    course_page = models.ForeignKey(
+        "courses.CoursePage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.PROTECT, related_name="course_outlines"
+    )
+    title = models.CharField(max_length=255)
+    ects_credits = models.DecimalField(max_digits=4, decimal_places=1)
+    requires_all_lessons = models.BooleanField(default=True)
+    min_quiz_average = models.PositiveSmallIntegerField(default=0)
+    min_activity_score = models.PositiveSmallIntegerField(default=0)
+    server_graded_only = models.BooleanField(default=False)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutlineLesson(models.Model):
+    outline = models.ForeignKey(CourseOutline, on_delete=models.CASCADE, related_name="lessons")
+    lesson_key = models.UUIDField()
+    lesson_page = models.ForeignKey(
+        "courses.LessonPage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    module_key = models.UUIDField()
+    module_title = models.CharField(max_length=255)
+    title = models.CharField(max_length=255)
+    position = models.PositiveIntegerField()
+    is_required = models.BooleanField(default=True)
+    # Block ids of the lesson's quizzes and H5P activities; a lesson with neither is completed
+    # by marking it complete.
+    quiz_ids = models.JSONField(default=list, blank=True)
+    activity_ids = models.JSONField(default=list, blank=True)
+    # Lessons removed from the course stay here, inactive, so earlier progress is not lost.
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["outline", "lesson_key"], name="outline_lesson_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgramEnrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        COMPLETED = "completed", _("Completed")
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_enrollments"
+    )
+    program = models.ForeignKey(
+        "courses.ProgramPage", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "program"], name="program_enrollment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.program}"
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        COMPLETED = "completed", _("Completed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    run = models.ForeignKey(
+        "courses.CourseRun", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    outline = models.ForeignKey(CourseOutline, on_delete=models.PROTECT, related_name="enrollments")
+    program_enrollment = models.ForeignKey(
+        ProgramEnrollment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="course_enrollments",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Figures kept up to date by learning.services whenever progress changes, so dashboards,
+    # rosters and reports read one row instead of recomputing.
+    lessons_completed = models.PositiveIntegerField(default=0)
+    lessons_total = models.PositiveIntegerField(default=0)
+    quiz_average = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    final_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "run"], name="enrollment_unique_per_run")
+        ]
+        indexes = [
+            models.Index(fields=["run", "status"]),
+            models.Index(fields=["learner", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.run}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.lessons_total:
+            return 0
+        return round(100 * self.lessons_completed / self.lessons_total)
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+
+class LessonProgress(models.Model):
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Marked complete")
+        QUIZ = "quiz", _("Quiz passed")
+        ACTIVITY = "activity", _("Activity finished")
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lessons")
+    lesson_key = models.UUIDField()
+    completed_at = models.DateTimeField()
+    source = models.CharField(max_length=20, choices=Source.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson_key"], name="lesson_progress_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} · {self.lesson_key}"
+
+
+class QuizAttempt(models.Model):
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    lesson_key = models.UUIDField()
+    quiz_id = models.CharField(max_length=64, help_text=_("The quiz block's id."))
+    answers = models.JSONField(help_text=_("Question id → chosen option ids, as submitted."))
+    correct_count = models.PositiveSmallIntegerField()
+    question_count = models.PositiveSmallIntegerField()
+    score = models.DecimalField(max_digits=5, decimal_places=2, help_text=_("Percent."))
+    passed = models.BooleanField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["enrollment", "lesson_key", "quiz_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} · {self.quiz_id} · {self.score}%"
+
+
+class ActivityResult(models.Model):
+    """The best result of an interactive (H5P) activity, scored in the learner's browser."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="activity_results"
+    )
+    lesson_key = models.UUIDField()
+    activity_id = models.CharField(max_length=64)
+    best_scaled_score = models.DecimalField(max_digits=5, decimal_places=4)
+    attempts = models.PositiveIntegerField(default=1)
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "activity_id"], name="activity_result_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["enrollment", "lesson_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} · {self.activity_id} · {self.best_scaled_score}"
+
+
+class Announcement(models.Model):
+    run = models.ForeignKey(
+        "courses.CourseRun", on_delete=models.CASCADE, related_name="announcements"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+__all__ = [
+    "ActivityResult",
+    "Announcement",
+    "CourseOutline",
+    "Enrollment",
+    "LessonProgress",
+    "OutlineLesson",
+    "ProgramEnrollment",
+    "QuizAttempt",
+]

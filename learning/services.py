@@ -1,0 +1,468 @@
+"""Every write to a learner's record goes through these functions.
+
+They are keyword-only, run in a transaction, and raise `LearningError` (with a stable `code`
+and a message a person can read) when a rule says no. Views translate those into HTTP answers.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CourseRun, LessonPage
+
+from . import signals
+from .grading import grade_quiz
+from .models import (
+    ActivityResult,
+    CourseOutline,
+    Enrollment,
+    LessonProgress,
+    OutlineLesson,
+    ProgramEnrollment,
+    QuizAttempt,
+)
+
+
+class LearningError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- Outlines: copied from the page tree when a course is published ----------------------
+
+
+@transaction.atomic
+def course_outline_sync(*, course_page) -> CourseOutline:
+    """Copy the published structure of a course into `CourseOutline`/`OutlineLesson`.
+
+    Always reads the course in its original locale. Lessons no longer published are marked
+    inactive rather than deleted, so earlier progress on them is kept.
+    """
+    from courses.models import ModulePage
+
+    source = course_page.specific.source_page
+    outline, _created = CourseOutline.objects.update_or_create(
+        course_key=source.translation_key,
+        defaults={
+            "course_page": source,
+            "university_id": source.university_id,
+            "title": source.title,
+            "ects_credits": source.ects_credits,
+            "requires_all_lessons": source.completion_requires_all_lessons,
+            "min_quiz_average": source.completion_min_quiz_average,
+            "min_activity_score": source.completion_min_activity_score,
+            "server_graded_only": source.completion_server_graded_only,
+        },
+    )
+    seen: set = set()
+    position = 0
+    for module in ModulePage.objects.child_of(source).live().order_by("path"):
+        lessons = LessonPage.objects.child_of(module).live().order_by("path")
+        for lesson in lessons:
+            position += 1
+            seen.add(lesson.translation_key)
+            OutlineLesson.objects.update_or_create(
+                outline=outline,
+                lesson_key=lesson.translation_key,
+                defaults={
+                    "lesson_page": lesson,
+                    "module_key": module.translation_key,
+                    "module_title": module.title,
+                    "title": lesson.title,
+                    "position": position,
+                    "is_required": lesson.is_required,
+                    "quiz_ids": [b.id for b in lesson.body if b.block_type == "quiz"],
+                    "activity_ids": [
+                        str(b.value.get("content_id") or b.id)
+                        for b in lesson.body
+                        if b.block_type == "h5p"
+                    ],
+                    "is_active": True,
+                },
+            )
+    outline.lessons.exclude(lesson_key__in=seen).update(is_active=False)
+    transaction.on_commit(lambda: _refresh_open_enrollments(outline.pk))
+    return outline
+
+
+def _refresh_open_enrollments(outline_id: int) -> None:
+    # Totals change when lessons are added or removed; completed enrollments stay completed.
+    for enrollment in Enrollment.objects.filter(
+        outline_id=outline_id, status=Enrollment.Status.ACTIVE
+    ).iterator(chunk_size=500):
+        enrollment_progress_refresh(enrollment=enrollment)
+
+
+# --- Enrollment --------------------------------------------------------------------------
+
+
+def _outline_for_run(run: CourseRun) -> CourseOutline:
+    outline = CourseOutline.objects.filter(course_key=run.course.translation_key).first()
+    if outline is None or not run.course.live:
+        raise LearningError("not_published", _("This course is not published yet."))
+    return outline
+
+
+def _check_prerequisites(*, learner, run: CourseRun) -> None:
+    required_keys = set(run.course.prerequisites.values_list("translation_key", flat=True))
+    if not required_keys:
+        return
+    completed_keys = set(
+        Enrollment.objects.filter(
+            learner=learner,
+            status=Enrollment.Status.COMPLETED,
+            outline__course_key__in=required_keys,
+        ).values_list("outline__course_key", flat=True)
+    )
+    if required_keys - completed_keys:
+        raise LearningError(
+            "prerequisites", _("Complete the prerequisite courses before enrolling in this one.")
+        )
+
+
+@transaction.atomic
+def enrollment_create(
+    *, learner, run: CourseRun, program_enrollment: ProgramEnrollment | None = None
+) -> Enrollment:
+    """Enroll `learner` in `run`, enforcing the window, capacity and prerequisites.
+
+    The run row is locked first, so concurrent requests for the last seat are serialized and
+    the run never goes over capacity. A learner who withdrew earlier is re-activated with
+    their progress intact.
+    """
+    run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
+    outline = _outline_for_run(run)
+    existing = Enrollment.objects.filter(learner=learner, run=run).first()
+    if existing and existing.status != Enrollment.Status.WITHDRAWN:
+        raise LearningError("already_enrolled", _("You are already enrolled in this run."))
+    if not run.is_open_for_enrollment():
+        raise LearningError("closed", _("Enrollment for this run is closed."))
+    if run.capacity is not None:
+        taken = run.enrollments.exclude(status=Enrollment.Status.WITHDRAWN).count()
+        if taken >= run.capacity:
+            raise LearningError("full", _("This run is full."))
+    _check_prerequisites(learner=learner, run=run)
+    if existing:
+        existing.status = Enrollment.Status.ACTIVE
+        existing.withdrawn_at = None
+        existing.program_enrollment = program_enrollment or existing.program_enrollment
+        existing.save(update_fields=["status", "withdrawn_at", "program_enrollment"])
+        return enrollment_progress_refresh(enrollment=existing)
+    enrollment = Enrollment(
+        learner=learner, run=run, outline=outline, program_enrollment=program_enrollment
+    )
+    enrollment.full_clean(exclude=["outline", "run", "learner"])
+    enrollment.save()
+    return enrollment_progress_refresh(enrollment=enrollment)
+
+
+@transaction.atomic
+def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
+    """Withdraw from a run. Completed enrollments cannot be withdrawn; progress is kept."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        raise LearningError("completed", _("A completed course cannot be withdrawn from."))
+    if enrollment.status == Enrollment.Status.WITHDRAWN:
+        raise LearningError("not_enrolled", _("You are not enrolled in this run."))
+    enrollment.status = Enrollment.Status.WITHDRAWN
+    enrollment.withdrawn_at = timezone.now()
+    enrollment.save(update_fields=["status", "withdrawn_at"])
+    return enrollment
+
+
+def current_run_for(course_page, at=None) -> CourseRun | None:
+    """The run of a course that is open for enrollment now, the earliest-starting first."""
+    at = at or timezone.now()
+    return (
+        CourseRun.objects.filter(
+            course__translation_key=course_page.translation_key,
+            enrollment_opens_at__lte=at,
+            enrollment_closes_at__gt=at,
+        )
+        .order_by("starts_on", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def program_enrollment_create(*, learner, program) -> tuple[ProgramEnrollment, list[str]]:
+    """Enroll in a program and in the current runs of its required courses, all or nothing.
+
+    Returns the program enrollment and the titles of required courses that have no open run
+    now (the learner can enroll in those later). Any other refusal undoes everything.
+    """
+    program_enrollment, created = ProgramEnrollment.objects.get_or_create(
+        learner=learner, program=program
+    )
+    if not created and program_enrollment.status != ProgramEnrollment.Status.WITHDRAWN:
+        raise LearningError("already_enrolled", _("You are already enrolled in this program."))
+    if not created:
+        program_enrollment.status = ProgramEnrollment.Status.ACTIVE
+        program_enrollment.save(update_fields=["status"])
+    without_run: list[str] = []
+    for item in program.program_courses.select_related("course").filter(is_required=True):
+        already = Enrollment.objects.filter(
+            learner=learner,
+            outline__course_key=item.course.translation_key,
+        ).exclude(status=Enrollment.Status.WITHDRAWN)
+        if already.exists():
+            already.filter(program_enrollment=None).update(program_enrollment=program_enrollment)
+            continue
+        run = current_run_for(item.course)
+        if run is None:
+            without_run.append(item.course.title)
+            continue
+        enrollment_create(learner=learner, run=run, program_enrollment=program_enrollment)
+    return program_enrollment, without_run
+
+
+# --- Progress ----------------------------------------------------------------------------
+
+
+def _outline_lesson(enrollment: Enrollment, lesson_key) -> OutlineLesson:
+    lesson = enrollment.outline.lessons.filter(lesson_key=lesson_key, is_active=True).first()
+    if lesson is None:
+        raise LearningError("unknown_lesson", _("This lesson is not part of your course."))
+    return lesson
+
+
+def _require_active(enrollment: Enrollment) -> None:
+    if enrollment.status == Enrollment.Status.WITHDRAWN:
+        raise LearningError("not_enrolled", _("You are not enrolled in this course."))
+
+
+def _lesson_complete(enrollment: Enrollment, lesson_key, source: str) -> LessonProgress:
+    progress, _created = LessonProgress.objects.get_or_create(
+        enrollment=enrollment,
+        lesson_key=lesson_key,
+        defaults={"completed_at": timezone.now(), "source": source},
+    )
+    return progress
+
+
+@transaction.atomic
+def lesson_mark_complete(*, enrollment: Enrollment, lesson_key) -> LessonProgress:
+    """Mark a lesson without quizzes or counted activities complete. Idempotent."""
+    _require_active(enrollment)
+    lesson = _outline_lesson(enrollment, lesson_key)
+    counted_activities = lesson.activity_ids and not enrollment.outline.server_graded_only
+    if lesson.quiz_ids or counted_activities:
+        raise LearningError(
+            "graded_lesson", _("This lesson is completed by passing its quiz or activity.")
+        )
+    progress = _lesson_complete(enrollment, lesson.lesson_key, LessonProgress.Source.MANUAL)
+    enrollment_progress_refresh(enrollment=enrollment)
+    return progress
+
+
+@transaction.atomic
+def quiz_attempt_submit(
+    *, enrollment: Enrollment, lesson: LessonPage, quiz_id: str, answers: object
+) -> QuizAttempt:
+    """Grade and store a quiz attempt; passing every quiz of a lesson completes the lesson.
+
+    `lesson` may be any translation of the lesson: block ids are shared between translations.
+    Raises `QuizSubmissionError` (from grading) for forged or malformed answers.
+    """
+    _require_active(enrollment)
+    outline_lesson = _outline_lesson(enrollment, lesson.translation_key)
+    quiz = next((b for b in lesson.body if b.block_type == "quiz" and b.id == quiz_id), None)
+    if quiz is None or quiz_id not in outline_lesson.quiz_ids:
+        raise LearningError("unknown_quiz", _("This quiz is not part of the lesson."))
+    grade = grade_quiz(quiz, answers)
+    attempt = QuizAttempt.objects.create(
+        enrollment=enrollment,
+        lesson_key=outline_lesson.lesson_key,
+        quiz_id=quiz_id,
+        answers=grade.answers,
+        correct_count=grade.correct_count,
+        question_count=grade.question_count,
+        score=grade.score,
+        passed=grade.passed,
+    )
+    passed_ids = set(
+        QuizAttempt.objects.filter(
+            enrollment=enrollment, lesson_key=outline_lesson.lesson_key, passed=True
+        ).values_list("quiz_id", flat=True)
+    )
+    if set(outline_lesson.quiz_ids) <= passed_ids and _activities_done(enrollment, outline_lesson):
+        _lesson_complete(enrollment, outline_lesson.lesson_key, LessonProgress.Source.QUIZ)
+    enrollment_progress_refresh(enrollment=enrollment)
+    return attempt
+
+
+def _activities_done(enrollment: Enrollment, lesson: OutlineLesson) -> bool:
+    if not lesson.activity_ids or enrollment.outline.server_graded_only:
+        return True
+    finished = set(
+        enrollment.activity_results.filter(lesson_key=lesson.lesson_key).values_list(
+            "activity_id", flat=True
+        )
+    )
+    return set(lesson.activity_ids) <= finished
+
+
+@transaction.atomic
+def activity_result_record(
+    *, enrollment: Enrollment, lesson_key, activity_id: str, scaled_score: Decimal
+) -> ActivityResult:
+    """Record a finished interactive activity (H5P) and its scaled score (0..1); keeps the best.
+
+    The score comes from the learner's browser and can be forged; courses that must not rely
+    on it set `completion_server_graded_only`.
+    """
+    _require_active(enrollment)
+    lesson = _outline_lesson(enrollment, lesson_key)
+    if activity_id not in lesson.activity_ids:
+        raise LearningError("unknown_activity", _("This activity is not part of the lesson."))
+    scaled_score = Decimal(str(scaled_score))
+    if not Decimal("0") <= scaled_score <= Decimal("1"):
+        raise LearningError("bad_score", _("A scaled score lies between 0 and 1."))
+    result = (
+        ActivityResult.objects.select_for_update()
+        .filter(enrollment=enrollment, activity_id=activity_id)
+        .first()
+    )
+    if result is None:
+        result = ActivityResult.objects.create(
+            enrollment=enrollment,
+            lesson_key=lesson.lesson_key,
+            activity_id=activity_id,
+            best_scaled_score=scaled_score,
+            finished_at=timezone.now(),
+        )
+    else:
+        result.attempts += 1
+        result.best_scaled_score = max(result.best_scaled_score, scaled_score)
+        result.save(update_fields=["attempts", "best_scaled_score"])
+    if not lesson.quiz_ids and _activities_done(enrollment, lesson):
+        _lesson_complete(enrollment, lesson.lesson_key, LessonProgress.Source.ACTIVITY)
+    enrollment_progress_refresh(enrollment=enrollment)
+    return result
+
+
+def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
+    """Recompute the enrollment's cached figures and apply the course's completion rule.
+
+    Called inside the transaction of every progress event, so completion is recorded the
+    moment it is earned; `course_completed` is sent once that transaction commits.
+    """
+    outline = enrollment.outline
+    lessons = list(outline.lessons.filter(is_active=True))
+    done_keys = set(enrollment.lessons.values_list("lesson_key", flat=True))
+    enrollment.lessons_total = len(lessons)
+    enrollment.lessons_completed = sum(1 for lesson in lessons if lesson.lesson_key in done_keys)
+
+    quiz_ids = [quiz_id for lesson in lessons for quiz_id in lesson.quiz_ids]
+    best_by_quiz = dict(
+        enrollment.quiz_attempts.filter(quiz_id__in=quiz_ids)
+        .values("quiz_id")
+        .annotate(best=Max("score"))
+        .values_list("quiz_id", "best")
+    )
+    quiz_average = (
+        sum((best_by_quiz.get(q, Decimal("0")) for q in quiz_ids), Decimal("0")) / len(quiz_ids)
+        if quiz_ids
+        else None
+    )
+    enrollment.quiz_average = quiz_average.quantize(Decimal("0.01")) if quiz_ids else None
+
+    activity_ids = [a for lesson in lessons if lesson.is_required for a in lesson.activity_ids]
+    best_by_activity = dict(
+        enrollment.activity_results.values_list("activity_id", "best_scaled_score")
+    )
+    counts_activities = bool(activity_ids) and not outline.server_graded_only
+    scores = [enrollment.quiz_average] if enrollment.quiz_average is not None else []
+    if counts_activities:
+        scores += [100 * best_by_activity.get(a, Decimal("0")) for a in activity_ids]
+    enrollment.final_score = (
+        (sum(scores, Decimal("0")) / len(scores)).quantize(Decimal("0.01")) if scores else None
+    )
+    enrollment.last_activity_at = timezone.now()
+
+    newly_completed = False
+    if enrollment.status == Enrollment.Status.ACTIVE and _rule_satisfied(
+        outline,
+        lessons,
+        done_keys,
+        enrollment.quiz_average,
+        counts_activities,
+        [best_by_activity.get(a) for a in activity_ids],
+    ):
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.completed_at = timezone.now()
+        newly_completed = True
+    enrollment.save(
+        update_fields=[
+            "lessons_total",
+            "lessons_completed",
+            "quiz_average",
+            "final_score",
+            "last_activity_at",
+            "status",
+            "completed_at",
+        ]
+    )
+    if newly_completed:
+        enrollment_id = enrollment.pk
+        transaction.on_commit(
+            lambda: signals.course_completed.send(sender=Enrollment, enrollment_id=enrollment_id)
+        )
+        _program_completion_check(enrollment)
+    return enrollment
+
+
+def _rule_satisfied(outline, lessons, done_keys, quiz_average, counts_activities, activity_scores):
+    if not lessons:
+        return False
+    has_threshold = bool(outline.min_quiz_average) or (
+        counts_activities and bool(outline.min_activity_score)
+    )
+    # A rule with no lesson requirement and no threshold would complete on enrollment;
+    # such a rule falls back to requiring the lessons.
+    lessons_required = outline.requires_all_lessons or not has_threshold
+    if lessons_required and any(
+        lesson.is_required and lesson.lesson_key not in done_keys for lesson in lessons
+    ):
+        return False
+    if outline.min_quiz_average and (quiz_average or Decimal("0")) < outline.min_quiz_average:
+        return False
+    if counts_activities and outline.min_activity_score:
+        threshold = Decimal(outline.min_activity_score) / 100
+        if any(score is None or score < threshold for score in activity_scores):
+            return False
+    return True
+
+
+def _program_completion_check(enrollment: Enrollment) -> None:
+    program_enrollments = ProgramEnrollment.objects.filter(
+        learner_id=enrollment.learner_id,
+        status=ProgramEnrollment.Status.ACTIVE,
+        program__program_courses__course__translation_key=enrollment.outline.course_key,
+    ).distinct()
+    for program_enrollment in program_enrollments:
+        required_keys = set(
+            program_enrollment.program.program_courses.filter(is_required=True).values_list(
+                "course__translation_key", flat=True
+            )
+        )
+        completed_keys = set(
+            Enrollment.objects.filter(
+                learner_id=enrollment.learner_id, status=Enrollment.Status.COMPLETED
+            ).values_list("outline__course_key", flat=True)
+        )
+        if required_keys and required_keys <= completed_keys:
+            program_enrollment.status = ProgramEnrollment.Status.COMPLETED
+            program_enrollment.completed_at = timezone.now()
+            program_enrollment.save(update_fields=["status", "completed_at"])
+            pe_id = program_enrollment.pk
+            transaction.on_commit(
+                lambda pe_id=pe_id: signals.program_completed.send(
+                    sender=ProgramEnrollment, program_enrollment_id=pe_id
+                )
+            )

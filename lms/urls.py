@@ -1,0 +1,35 @@
+"""Root URLconf.
+
+Language-neutral endpoints (admin, APIs, xAPI, verification documents, health) sit outside
+`i18n_patterns`; everything a person reads carries a language prefix (`/en/`, `/ru/`, ...).
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("xapi/", include("xapi.urls")),
+    path("h5p/", include("h5p.urls")),
+    path("api/", include("reports.urls")),
+    path("", include("certificates.urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("learn/", include("learning.urls")),
+    path("catalogue/", include("courses.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns

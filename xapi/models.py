@@ -1,0 +1,212 @@
+"""Tables of the learning record store, sized for millions of statements.
+
+How the statement tables are shaped, and why:
+
+- `Statement` holds each statement once, as the JSON the LRS returns (`data`), plus the
+  columns the store itself needs: the scope (`university`, `learner`), `stored`, `voided`.
+  Paging is by keyset on (`stored`, `id`) in either direction, never by OFFSET, so the cost
+  of a page does not grow with its depth.
+- `StatementKey` is the one index every filter of GET /statements uses. Each statement gets
+  one row per thing a query can filter on (its verb, the activity that is its object, every
+  related activity, its actor/object agents, every related agent, its registration). A row
+  stores a SHA-1 of the value, so IRIs of any length index in fixed width, and a copy of
+  `stored`, so `(kind, value_hash, stored, statement)` answers "the newest N statements with
+  verb V" from one index range. Statements whose object is a StatementRef also get the keys
+  of the statement they target (Communication 2.1.3.s3): the targeted statement is
+  immutable, so copying its keys once at write time is exact and avoids a recursive query.
+- `Activity` keeps the LRS's canonical definition of each activity per university, for the
+  Activities resource and `format=canonical`.
+- Documents (state, activity profile, agent profile) live in one table, addressed by hashes
+  of their activity IRI and agent IFI, with an ETag (SHA-1 of the content) for concurrency.
+- Attachment content is stored once per SHA-2 hash, whoever sent it.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def value_hash(value: str) -> str:
+    """The fixed-width key under which an IRI, IFI or registration is indexed."""
+    return hashlib.sha1(value.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+class LRSClient(models.Model):
+    """Basic-auth credentials a university gives to a tool that talks xAPI to Ilm.
+
+    The secret is stored as a Django password hash; only the key is stored in clear.
+    """
+
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.CASCADE, related_name="lrs_clients"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    secret_hash = models.CharField(max_length=256)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("LRS client")
+        verbose_name_plural = _("LRS clients")
+        ordering = ["university", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key})"
+
+
+class Statement(models.Model):
+    statement_id = models.UUIDField(unique=True)
+    data = models.JSONField()
+    stored = models.DateTimeField()
+    timestamp = models.DateTimeField()
+    verb_iri = models.TextField()
+    registration = models.UUIDField(null=True, blank=True)
+    # Scope: the university whose learners/clients the statement belongs to (see access.py).
+    university = models.ForeignKey(
+        "universities.University", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        LRSClient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The statement this one targets through a StatementRef object (voiding or otherwise).
+    target_statement_id = models.UUIDField(null=True, blank=True)
+    is_voiding = models.BooleanField(default=False)
+    voided = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["stored", "id"], name="xapi_stmt_stored"),
+            models.Index(fields=["university", "stored", "id"], name="xapi_stmt_univ_stored"),
+            models.Index(fields=["learner", "stored", "id"], name="xapi_stmt_learner_stored"),
+            models.Index(fields=["target_statement_id"], name="xapi_stmt_target"),
+            models.Index(fields=["verb_iri"], name="xapi_stmt_verb"),
+            models.Index(fields=["registration"], name="xapi_stmt_registration"),
+            models.Index(fields=["voided"], name="xapi_stmt_voided"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class StatementKey(models.Model):
+    """One filterable value of a statement (see the module docstring)."""
+
+    class Kind(models.IntegerChoices):
+        VERB = 1
+        ACTIVITY = 2  # the object activity: matches `activity`
+        RELATED_ACTIVITY = 3  # object, context activities, substatement: `related_activities`
+        AGENT = 4  # actor or object agent/group (and its members): matches `agent`
+        RELATED_AGENT = 5  # also authority, instructor, team, substatement: `related_agents`
+        REGISTRATION = 6
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="keys")
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    value_hash = models.CharField(max_length=40)
+    stored = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "value_hash", "stored", "statement"], name="xapi_key_lookup"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "kind", "value_hash"], name="xapi_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value_hash}"
+
+
+class Activity(models.Model):
+    """The canonical definition of an activity, as this university's statements define it."""
+
+    university = models.ForeignKey(
+        "universities.University", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    iri_hash = models.CharField(max_length=40)
+    iri = models.TextField()
+    definition = models.JSONField(default=dict)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=["university", "iri_hash"], name="xapi_activity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.iri
+
+
+class AttachmentContent(models.Model):
+    """Raw attachment bytes, stored once per SHA-2 hash (the only key the spec matches on)."""
+
+    sha2 = models.CharField(max_length=128, unique=True)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha2
+
+
+class Document(models.Model):
+    """A state, activity profile or agent profile document."""
+
+    class Kind(models.TextChoices):
+        STATE = "state"
+        ACTIVITY_PROFILE = "activity_profile"
+        AGENT_PROFILE = "agent_profile"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    university = models.ForeignKey(
+        "universities.University", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Empty strings, not NULLs, for "not part of this kind's address", so the unique
+    # constraint below holds (services also lock before they create, for the NULL university).
+    activity_hash = models.CharField(max_length=40, blank=True)
+    activity_iri = models.TextField(blank=True)
+    agent_hash = models.CharField(max_length=40, blank=True)
+    agent = models.JSONField(null=True, blank=True)
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.TextField()
+    document_hash = models.CharField(max_length=40)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=40)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "university",
+                    "activity_hash",
+                    "agent_hash",
+                    "registration",
+                    "document_hash",
+                ],
+                name="xapi_document_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "university", "activity_hash", "agent_hash", "updated"],
+                name="xapi_document_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id}"
