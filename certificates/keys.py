@@ -3,8 +3,8 @@
 A university's private signing key is never stored in plain text. It is sealed with
 AES-256-GCM under a key-encryption key (KEK) that lives outside the database:
 
-* `ILM_KEY_ENCRYPTION_KEY`: 32 random bytes, urlsafe-base64 encoded
-  (make one with `python -c "import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"`);
+* `ILM_KEY_ENCRYPTION_KEY`: 32 random bytes, urlsafe-base64 encoded (make one with
+  `python -c "import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"`);
 * or `ILM_KEY_ENCRYPTION_KEY_FILE`: the path of a file holding that value, readable only by
   the worker that signs (preferred in production: the web process then never sees it).
 

@@ -103,9 +103,7 @@ def status_entry(status_list_url: str, index: int) -> dict:
     }
 
 
-def status_list_credential(
-    *, url: str, issuer: str, valid_from: str, bitstring: Bitstring
-) -> dict:
+def status_list_credential(*, url: str, issuer: str, valid_from: str, bitstring: Bitstring) -> dict:
     """The unsigned BitstringStatusListCredential for `bitstring`."""
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],

@@ -1,2 +1,6 @@
+from django.urls import path
+
+from . import views
+
 app_name = "courses"
-urlpatterns = []
+urlpatterns = [path("", views.catalogue, name="catalogue")]

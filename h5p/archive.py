@@ -101,7 +101,9 @@ def open_archive(source: str | os.PathLike | BinaryIO, limits: ArchiveLimits) ->
     return CheckedArchive(zip=archive, limits=limits, files=files)
 
 
-def check_entries(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> dict[str, zipfile.ZipInfo]:
+def check_entries(
+    infos: list[zipfile.ZipInfo], limits: ArchiveLimits
+) -> dict[str, zipfile.ZipInfo]:
     """Check every entry; return the regular files by name (folders are implied by paths)."""
     if len(infos) > limits.max_entries:
         raise ArchiveRejected(
@@ -234,7 +236,9 @@ def iter_entry_chunks(archive: CheckedArchive, name: str, budget: ByteBudget, ma
     """Yield the decompressed bytes of one entry, counting them against every limit."""
     info = archive.files[name]
     limits = archive.limits
-    file_limit = limits.max_file_bytes if max_bytes is None else min(max_bytes, limits.max_file_bytes)
+    file_limit = (
+        limits.max_file_bytes if max_bytes is None else min(max_bytes, limits.max_file_bytes)
+    )
     produced = 0
     try:
         with archive.zip.open(info) as stream:
@@ -270,7 +274,9 @@ def read_entry(archive: CheckedArchive, name: str, budget: ByteBudget, max_bytes
     return b"".join(iter_entry_chunks(archive, name, budget, max_bytes))
 
 
-def extract_entry(archive: CheckedArchive, name: str, destination: Path, root: Path, budget) -> None:
+def extract_entry(
+    archive: CheckedArchive, name: str, destination: Path, root: Path, budget
+) -> None:
     """Write one entry to `destination`, which must lie inside `root` (a fresh staging folder)."""
     resolved_root = root.resolve()
     target = destination.resolve()

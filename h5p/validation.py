@@ -24,10 +24,11 @@ from .archive import ArchiveRejected, ByteBudget, CheckedArchive, read_entry
 
 # H5PCore::$defaultContentWhitelist, without `swf`: no browser plays Flash any more, so a .swf
 # file could only ever be a download vector.
-CONTENT_EXTENSIONS = frozenset(
+_CONTENT_WHITELIST = (
     "json png jpg jpeg gif bmp tif tiff svg eot ttf woff woff2 otf webm mp4 ogg mp3 m4a wav txt "
-    "pdf rtf doc docx xls xlsx ppt pptx odt ods odp xml csv diff patch md textile vtt webvtt".split()
+    "pdf rtf doc docx xls xlsx ppt pptx odt ods odp xml csv diff patch md textile vtt webvtt"
 )
+CONTENT_EXTENSIONS = frozenset(_CONTENT_WHITELIST.split())
 # H5PCore::$defaultLibraryWhitelistExtras: libraries are code, so they may also carry JS and CSS.
 LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css"}
 
@@ -316,13 +317,15 @@ def _read_library(
     if entry not in archive.files:
         raise PackageRejected(
             "missing-library-json",
-            _("The library folder %(folder)s has no library.json.") % {"folder": folder},
+            _("%(entry)s is missing: every library folder needs one.") % {"entry": entry},
             entry,
         )
     data = _read_json(archive, entry, budget)
     if not isinstance(data, dict):
         raise PackageRejected(
-            "invalid-library-json", _("%(entry)s must hold a JSON object.") % {"entry": entry}, entry
+            "invalid-library-json",
+            _("%(entry)s must hold a JSON object.") % {"entry": entry},
+            entry,
         )
     _check_text(data, "title", TITLE, entry)
     _check_text(data, "machineName", MACHINE_NAME, entry)
@@ -401,8 +404,8 @@ def _check_core_api(data: dict, entry: str) -> None:
             _("%(entry)s needs H5P core %(required)s; the player provides %(current)s.")
             % {
                 "entry": entry,
-                "required": "%d.%d" % required,
-                "current": "%d.%d" % SUPPORTED_CORE_API,
+                "required": "{}.{}".format(*required),
+                "current": "{}.{}".format(*SUPPORTED_CORE_API),
             },
             entry,
         )
@@ -431,7 +434,7 @@ def _check_dependencies(
     ]
     if not missing:
         return
-    ref, source = missing[0]
+    source = missing[0][1]
     names = ", ".join(str(item) for item, _source in missing)
     message = _("Missing required library %(libraries)s (needed by %(entry)s).") % {
         "libraries": names,

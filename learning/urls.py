@@ -1,2 +1,6 @@
+from django.urls import path
+
+from . import views
+
 app_name = "learning"
-urlpatterns = []
+urlpatterns = [path("", views.dashboard, name="dashboard")]

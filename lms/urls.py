@@ -11,7 +11,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -24,6 +27,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("learn/", include("learning.urls")),
+    path("teach/", include("teaching.urls")),
+    path("reports/", include("reports.site_urls")),
     path("catalogue/", include("courses.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -84,14 +84,24 @@ class Statement(models.Model):
     voided = models.BooleanField(default=False)
 
     class Meta:
+        # Listing walks a scope's (stored, id) index; `voided` is a condition of the partial
+        # indexes rather than a column of its own, because every listing wants voided=False
+        # and a boolean index on its own would never be selective. Verb, activity, agent and
+        # registration filters use StatementKey.
         indexes = [
             models.Index(fields=["stored", "id"], name="xapi_stmt_stored"),
-            models.Index(fields=["university", "stored", "id"], name="xapi_stmt_univ_stored"),
-            models.Index(fields=["learner", "stored", "id"], name="xapi_stmt_learner_stored"),
+            models.Index(
+                fields=["university", "stored", "id"],
+                name="xapi_stmt_univ_live",
+                condition=models.Q(voided=False),
+            ),
+            models.Index(
+                fields=["learner", "stored", "id"],
+                name="xapi_stmt_learner_live",
+                condition=models.Q(voided=False),
+            ),
             models.Index(fields=["target_statement_id"], name="xapi_stmt_target"),
-            models.Index(fields=["verb_iri"], name="xapi_stmt_verb"),
             models.Index(fields=["registration"], name="xapi_stmt_registration"),
-            models.Index(fields=["voided"], name="xapi_stmt_voided"),
         ]
 
     def __str__(self) -> str:

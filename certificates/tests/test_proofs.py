@@ -81,8 +81,8 @@ def test_w3c_vector_signature_is_reproduced_byte_for_byte(w3c):
     )
     proof = ours["proof"][0]
     assert proof["proofValue"] == expected["proofValue"]
-    assert multikey.multibase_base58btc_decode(proof["proofValue"]).hex() == (
-        expected["signatureHex"]
+    assert (
+        multikey.multibase_base58btc_decode(proof["proofValue"]).hex() == (expected["signatureHex"])
     )
     # Everything but the proof's shape (we always write an array) is the published document.
     assert {**ours, "proof": proof} == signed
@@ -107,8 +107,9 @@ def test_onedtech_vector_hashes_signature_and_proof_value():
     private = bytes.fromhex(expected["privateKeyHex"])[:32]
     key = Ed25519PrivateKey.from_private_bytes(private)
     assert key.public_key().public_bytes_raw().hex() == expected["publicKeyHex"]
-    assert multikey.public_key_to_multikey(bytes.fromhex(expected["publicKeyHex"])) == (
-        expected["publicKeyMultibase"]
+    assert (
+        multikey.public_key_to_multikey(bytes.fromhex(expected["publicKeyHex"]))
+        == (expected["publicKeyMultibase"])
     )
     signature = key.sign(proof_hash + document_hash)
     assert signature.hex() == expected["signatureHex"]

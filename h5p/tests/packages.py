@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -71,7 +72,10 @@ def build_h5p(files: dict[str, bytes | str]) -> bytes:
 def zip_entries(entries: list[tuple[zipfile.ZipInfo | str, bytes | str]]) -> bytes:
     """Zip raw entries, keeping whatever names, flags and attributes the `ZipInfo`s carry."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        warnings.catch_warnings(action="ignore", category=UserWarning),  # duplicate names
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for info, data in entries:
             if isinstance(info, zipfile.ZipInfo) and info.compress_type == zipfile.ZIP_STORED:
                 info.compress_type = zipfile.ZIP_DEFLATED
@@ -82,3 +86,35 @@ def zip_entries(entries: list[tuple[zipfile.ZipInfo | str, bytes | str]]) -> byt
 def tiny_quiz_h5p(**kwargs) -> bytes:
     """The tiny quiz as `.h5p` bytes."""
     return build_h5p(tiny_quiz_files(**kwargs))
+
+
+def patch_headers(
+    data: bytes, name: str, *, flag_bits: int | None = None, file_size: int | None = None
+) -> bytes:
+    """Rewrite an entry's general-purpose flags or declared size in both of its zip headers.
+
+    `zipfile` resets flags when writing, so the "encrypted" flag and lying sizes are set here.
+    """
+    import struct
+
+    buffer = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+        local = info.header_offset
+        central = archive.start_dir
+        for other in archive.infolist():
+            name_length, extra_length, comment_length = struct.unpack_from(
+                "<HHH", buffer, central + 28
+            )
+            if other.filename == name:
+                break
+            central += 46 + name_length + extra_length + comment_length
+    assert buffer[local : local + 4] == b"PK\x03\x04"
+    assert buffer[central : central + 4] == b"PK\x01\x02"
+    if flag_bits is not None:
+        struct.pack_into("<H", buffer, local + 6, flag_bits)
+        struct.pack_into("<H", buffer, central + 8, flag_bits)
+    if file_size is not None:
+        struct.pack_into("<I", buffer, local + 22, file_size)
+        struct.pack_into("<I", buffer, central + 24, file_size)
+    return bytes(buffer)

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "h5p",
     "reports",
     "audit",
+    "teaching",
+    "demo",
     # Wagtail and its i18n.
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     # Accounts.
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,7 +79,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lms.request_context.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.mfa.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -104,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -148,7 +155,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+# Login attempts are rate-limited by allauth (per IP and per account); the Wagtail admin
+# logs in through allauth too (WAGTAILADMIN_LOGIN_URL), so one limit guards both.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+ILM_REQUIRE_STAFF_MFA = env_bool("ILM_REQUIRE_STAFF_MFA", False)
 
 # Languages: the interface and content come in the region's languages.
 LANGUAGE_CODE = "en"
@@ -199,20 +210,21 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 
 # Django 6.1's MAILERS replaces the EMAIL_* settings (deprecated in 6.1).
-MAILERS = {
-    "default": {
-        "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
-        "OPTIONS": {},
-    }
-}
-if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": env("EMAIL_HOST", "localhost"),
-        "port": int(env("EMAIL_PORT", "25")),
-        "username": env("EMAIL_USER"),
-        "password": env("EMAIL_PASSWORD"),
-        "use_tls": env_bool("EMAIL_USE_TLS", False),
-    }
+def mailers_from_env(default_backend: str) -> dict:
+    backend = env("EMAIL_BACKEND", default_backend)
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": int(env("EMAIL_PORT", "587")),
+            "username": env("EMAIL_USER"),
+            "password": env("EMAIL_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+        }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ilm <noreply@ilm.invalid>")
 
 WAGTAIL_SITE_NAME = "Ilm"
@@ -221,13 +233,48 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+LOG_FORMAT = env("LOG_FORMAT", "plain")  # "json" in production: one object per line
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "lms.request_context.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "json": {"()": "lms.request_context.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Security headers that hold in every environment; production.py adds HTTPS-only ones.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Views meant to be framed (the H5P player, Wagtail previews) opt in per view.
+X_FRAME_OPTIONS = "DENY"
+# Django's own CSP: site pages run only our own scripts. The Wagtail admin's inline styles
+# need 'unsafe-inline' for style-src; scripts stay same-origin everywhere.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "<CSP_NONCE_SENTINEL>"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "media-src": ["'self'", "blob:"],
+    "frame-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+WAGTAILADMIN_LOGIN_URL = "account_login"
 
 # Data on the public pages of the demo is marked as such.
 DEMO_MODE = env_bool("DEMO_MODE", False)

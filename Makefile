@@ -1,0 +1,133 @@
+# Ilm — the single entry points. `make help` lists them.
+#
+# Everything runs from the project virtualenv in .venv, created with the Python version named in
+# .python-version. Installing is keyed on a hash of pyproject.toml, so `make run` and `make test`
+# reinstall only when the pinned dependencies change.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PORT ?= 8000
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON_VERSION := $(shell cat .python-version)
+# The interpreter that creates the virtualenv: `python3.12` if it is on PATH, else pyenv's.
+BOOTSTRAP_PYTHON ?= $(shell command -v python$(PYTHON_VERSION) 2>/dev/null \
+	|| pyenv which python$(PYTHON_VERSION) 2>/dev/null)
+INSTALL_STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+
+# Folders with a package-lock.json (H5P player, JSON-LD contexts, ...). Found automatically, so an
+# app that adds one needs no change here; `npm ci --ignore-scripts` never runs install scripts.
+NPM_DIRS ?= $(patsubst %/package-lock.json,%,$(filter-out %/node_modules/package-lock.json,\
+	$(wildcard package-lock.json */package-lock.json */*/package-lock.json)))
+
+# The suite that `make test` runs on SQLite: PostgreSQL-only, browser and live-service tests
+# have their own targets (see pyproject.toml [tool.pytest.ini_options] markers).
+PYTEST ?= $(PY) -m pytest
+PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help
+help: ## List the targets
+	@echo "Ilm — make targets (PORT=$(PORT)):"
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) \
+		| awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
+
+# --- Environment --------------------------------------------------------------------------
+
+.PHONY: install
+install: $(INSTALL_STAMP) npm ## Create .venv (Python from .python-version) and install pinned deps
+
+$(INSTALL_STAMP): pyproject.toml .python-version
+	@if [ -z "$(BOOTSTRAP_PYTHON)" ]; then \
+		echo "Python $(PYTHON_VERSION) not found: install it (e.g. 'pyenv install $(PYTHON_VERSION)')."; \
+		exit 1; fi
+	@if [ -x "$(PY)" ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != tuple(map(int, "$(PYTHON_VERSION)".split("."))))'; then \
+		echo "Recreating $(VENV): it was built with another Python version."; rm -rf "$(VENV)"; fi
+	@[ -x "$(PY)" ] || "$(BOOTSTRAP_PYTHON)" -m venv "$(VENV)"
+	@# The pins live in pyproject.toml; install them directly rather than building the project.
+	$(PY) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print("\n".join(p["dependencies"] + p.get("optional-dependencies", {}).get("dev", [])))' \
+		> "$(VENV)/requirements.txt"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r "$(VENV)/requirements.txt"
+	@rm -f $(VENV)/.installed-*
+	@touch "$@"
+
+.PHONY: npm
+npm: ## Install JavaScript packages in every folder with a package-lock.json
+	@for dir in $(NPM_DIRS); do \
+		if [ ! -f "$$dir/node_modules/.ilm-installed" ] \
+			|| [ "$$dir/package-lock.json" -nt "$$dir/node_modules/.ilm-installed" ]; then \
+			command -v npm >/dev/null || { echo "npm is needed for $$dir (install Node 20)"; exit 1; }; \
+			echo "npm ci in $$dir"; \
+			(cd "$$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); \
+			touch "$$dir/node_modules/.ilm-installed"; \
+		fi; \
+	done
+
+# --- Running ------------------------------------------------------------------------------
+
+.PHONY: migrate
+migrate: install ## Apply database migrations
+	$(PY) manage.py migrate --no-input
+
+.PHONY: seed
+seed: migrate ## Load the demo content (idempotent) and print the demo accounts
+	$(PY) manage.py seed_demo
+
+.PHONY: run
+run: install ## Install, migrate, seed the demo, serve on 127.0.0.1:PORT (default 8000)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/en/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# --- Quality ------------------------------------------------------------------------------
+
+.PHONY: test
+test: install ## Run the whole suite on SQLite
+	$(PYTEST) -n $(PYTEST_WORKERS) -m "not postgres and not browser and not services" $(PYTEST_ARGS)
+
+.PHONY: test-postgres
+test-postgres: install ## Run the suite on PostgreSQL (TEST_POSTGRES_URL), incl. the race tests
+	DATABASE_URL="$(TEST_POSTGRES_URL)" \
+		$(PYTEST) -n $(PYTEST_WORKERS) -m "not browser and not services" $(PYTEST_ARGS)
+
+.PHONY: test-services
+test-services: install ## Run tests that need a real Celery worker and Redis
+	$(PYTEST) -m services $(PYTEST_ARGS)
+
+.PHONY: test-browser
+test-browser: install ## Run browser tests (Debian's Chromium through Playwright)
+	$(PYTEST) -m browser $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## Check code with ruff (lint and formatting)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: format
+format: install ## Format code and apply safe lint fixes with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+.PHONY: bench
+bench: install ## Benchmark pages under gunicorn and every bench/bench_*.py module
+	$(PY) bench/run.py
+
+# --- Cleaning -----------------------------------------------------------------------------
+
+.PHONY: clean
+clean: ## Remove caches and generated files (keeps .venv, the database and uploads)
+	rm -rf staticfiles test-output var .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -path '*/node_modules' -prune \
+		-o -name __pycache__ -type d -exec rm -rf {} +
+
+.PHONY: distclean
+distclean: clean ## Also remove .venv, node_modules and the SQLite database
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	for dir in $(NPM_DIRS); do rm -rf "$$dir/node_modules"; done

@@ -1,0 +1,148 @@
+"""Issuer keys, revocation lists and issued credentials.
+
+A credential's `signed_json` is the exact text that was signed. It is stored once and served
+byte for byte; nothing is ever rebuilt from the other columns, which exist for lookups,
+revocation and the pages that list certificates.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IssuerKey(models.Model):
+    """An Ed25519 signing key of a university. Retired keys stay listed in the DID document."""
+
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.PROTECT, related_name="issuer_keys"
+    )
+    public_multikey = models.CharField(max_length=64, unique=True)
+    # AES-GCM-sealed private key (see certificates/keys.py); never the key itself.
+    sealed_private_key = models.TextField()
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university"],
+                condition=models.Q(active=True),
+                name="issuer_key_one_active_per_university",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.university.code} · {self.public_multikey[:16]}…"
+
+
+class StatusList(models.Model):
+    """One Bitstring Status List of a university, and its latest signed credential."""
+
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.PROTECT, related_name="status_lists"
+    )
+    number = models.PositiveIntegerField()
+    encoded_list = models.TextField()
+    signed_json = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["university", "number"], name="status_list_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.university.code} · list {self.number}"
+
+
+class Credential(models.Model):
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Course certificate")
+        PROGRAM = "program", _("Program certificate")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.PROTECT, related_name="credentials"
+    )
+    # SET_NULL: a learner erased under a data-protection request leaves the credential (and
+    # the name as issued) verifiable; the page then says the account no longer exists.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credentials",
+    )
+    enrollment = models.ForeignKey(
+        "learning.Enrollment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credentials",
+    )
+    program_enrollment = models.ForeignKey(
+        "learning.ProgramEnrollment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credentials",
+    )
+    # What was achieved, stable across runs: "course:<translation key>" or "program:<key>".
+    achievement_key = models.CharField(max_length=100)
+    recipient_name = models.CharField(max_length=200)
+    achievement_name = models.CharField(max_length=255)
+    language = models.CharField(max_length=10)
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    status_index = models.PositiveIntegerField()
+    revoked = models.BooleanField(default=False)
+    revocation_reason = models.CharField(max_length=300, blank=True)
+    signed_json = models.TextField()
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "achievement_key"],
+                condition=models.Q(learner__isnull=False),
+                name="credential_one_per_learner_achievement",
+            ),
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="credential_unique_status_index"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_name} · {self.achievement_name}"
+
+    @property
+    def learner_deleted(self) -> bool:
+        # Every credential is issued to an account; no account now means it was erased.
+        return self.learner_id is None
+
+
+class Endorsement(models.Model):
+    """A partner university's signed EndorsementCredential of a program credential."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    credential = models.ForeignKey(
+        Credential, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    university = models.ForeignKey("universities.University", on_delete=models.PROTECT)
+    signed_json = models.TextField()
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "university"], name="endorsement_one_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.university.code} endorses {self.credential_id}"

@@ -1,0 +1,53 @@
+import base64
+import logging
+
+import pytest
+
+from certificates import keys
+
+KEK_TEXT = base64.urlsafe_b64encode(bytes(range(32))).decode()
+
+
+def test_sealed_key_round_trips_and_is_not_plain_text():
+    generated = keys.generate_key()
+    kek = keys.key_encryption_key({keys.KEK_ENV: KEK_TEXT})
+    sealed = keys.seal_private_key(generated.private_key, kek)
+    seed = generated.private_key.private_bytes_raw()
+    assert seed.hex() not in sealed and base64.urlsafe_b64encode(seed).decode() not in sealed
+    opened = keys.open_private_key(sealed, generated.public_multikey, kek)
+    assert opened.private_bytes_raw() == seed
+
+
+def test_wrong_kek_or_swapped_public_key_is_refused():
+    generated, other = keys.generate_key(), keys.generate_key()
+    kek = keys.key_encryption_key({keys.KEK_ENV: KEK_TEXT})
+    sealed = keys.seal_private_key(generated.private_key, kek)
+    with pytest.raises(keys.KeyEncryptionError):
+        keys.open_private_key(sealed, generated.public_multikey, bytes(32))
+    with pytest.raises(keys.KeyEncryptionError):
+        keys.open_private_key(sealed, other.public_multikey, kek)
+    with pytest.raises(keys.KeyEncryptionError):
+        keys.open_private_key("v0:" + sealed[3:], generated.public_multikey, kek)
+
+
+def test_kek_from_file(tmp_path):
+    path = tmp_path / "kek"
+    path.write_text(KEK_TEXT + "\n")
+    assert keys.key_encryption_key({keys.KEK_FILE_ENV: str(path)}) == bytes(range(32))
+    with pytest.raises(keys.KeyEncryptionError, match="cannot read"):
+        keys.key_encryption_key({keys.KEK_FILE_ENV: str(tmp_path / "missing")})
+
+
+@pytest.mark.parametrize("value", ["short", "!!!notbase64!!!", base64.b64encode(bytes(16)).decode()])
+def test_malformed_kek_is_refused(value):
+    with pytest.raises(keys.KeyEncryptionError):
+        keys.key_encryption_key({keys.KEK_ENV: value})
+
+
+def test_missing_kek_is_an_error_without_fallback_and_a_warning_with_it(caplog):
+    with pytest.raises(keys.KeyEncryptionError):
+        keys.key_encryption_key({})
+    with caplog.at_level(logging.WARNING, logger="certificates.keys"):
+        derived = keys.key_encryption_key({}, fallback_secret="dev-secret")
+    assert len(derived) == 32
+    assert "never for production" in caplog.text

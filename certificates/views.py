@@ -1,0 +1,192 @@
+"""HTTP for certificates: did:web documents, status lists, public verification, downloads."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from courses.models import CoursePage, ProgramPage
+from universities.models import University
+
+from . import access
+from .models import StatusList
+from .pdf import certificate_pdf, verification_url
+from .selectors import LocalResolver
+from .services import university_did_document
+from .verification import (
+    MAX_CREDENTIAL_BYTES,
+    CredentialParseError,
+    Verdict,
+    VerificationResult,
+    parse_credential,
+    verify_credential,
+)
+
+LD_JSON = "application/ld+json"
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def did_document(request, code: str):
+    university = University.objects.filter(code=code).first()
+    if university is None or not university.issuer_keys.exists():
+        raise Http404
+    response = JsonResponse(university_did_document(university))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def status_list(request, code: str, number: int):
+    # Short cache: a revocation must reach verifiers within a minute or so.
+    status = StatusList.objects.filter(university__code=code, number=number).first()
+    if status is None or not status.signed_json:
+        raise Http404
+    response = HttpResponse(status.signed_json.encode("utf-8"), content_type=LD_JSON)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _signed_json_response(credential) -> HttpResponse:
+    response = HttpResponse(credential.signed_json.encode("utf-8"), content_type=LD_JSON)
+    response["Content-Disposition"] = f'inline; filename="credential-{credential.pk}.json"'
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Vary"] = "Accept"
+    return response
+
+
+def _wants_json_ld(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return LD_JSON in accept or "application/vc" in accept
+
+
+def _summary(document: dict | None) -> dict:
+    """What the page shows: only what the credential itself says."""
+    document = document if isinstance(document, dict) else {}
+    issuer = document.get("issuer")
+    subject = document.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    names = [
+        item.get("identityHash")
+        for item in subject.get("identifier") or []
+        if isinstance(item, dict) and item.get("identityType") == "name" and not item.get("hashed")
+    ]
+    return {
+        "issuer_name": issuer.get("name") if isinstance(issuer, dict) else issuer,
+        "recipient_name": names[0] if names else "",
+        "achievement_name": achievement.get("name", ""),
+        "credential_name": document.get("name", ""),
+        "valid_from": str(document.get("validFrom", ""))[:10],
+    }
+
+
+@require_GET
+def verify_page(request, credential_id):
+    credential = access.credential_public(credential_id)
+    if _wants_json_ld(request):
+        return _signed_json_response(credential)
+    document = json.loads(credential.signed_json)
+    result = verify_credential(document, LocalResolver())
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "credential": credential,
+            "result": result,
+            "summary": _summary(document),
+            "share_url": verification_url(credential),
+        },
+    )
+
+
+@require_GET
+def verify_json(request, credential_id):
+    return _signed_json_response(access.credential_public(credential_id))
+
+
+def _read_upload(request) -> bytes:
+    upload = request.FILES.get("credential")
+    if upload is not None:
+        if upload.size > MAX_CREDENTIAL_BYTES:
+            raise CredentialParseError(
+                _("The file is larger than %(limit)d KB; a credential is much smaller.")
+                % {"limit": MAX_CREDENTIAL_BYTES // 1024}
+            )
+        return upload.read(MAX_CREDENTIAL_BYTES + 1)
+    text = request.POST.get("json", "")
+    if not text.strip():
+        raise CredentialParseError(_("Choose a credential file or paste its JSON."))
+    return text.encode("utf-8")
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def verify_upload(request):
+    context: dict = {"max_kb": MAX_CREDENTIAL_BYTES // 1024}
+    status = 200
+    if request.method == "POST":
+        try:
+            data = _read_upload(request)
+            document = parse_credential(data)
+            result = verify_credential(document, LocalResolver())
+        except RequestDataTooBig:
+            result = VerificationResult(
+                Verdict.MALFORMED, [_("The upload is too large to be a credential.")]
+            )
+            status = 413
+        except CredentialParseError as error:
+            result = VerificationResult(Verdict.MALFORMED, [str(error)])
+            status = 400
+        context.update(result=result, summary=_summary(result.credential))
+    return render(request, "certificates/verify_upload.html", context, status=status)
+
+
+@require_GET
+def certificate_pdf_download(request, credential_id):
+    credential = access.credential_for_learner(request.user, credential_id)
+    response = HttpResponse(certificate_pdf(credential), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{credential.pk}.pdf"'
+    return response
+
+
+@require_GET
+def credential_download(request, credential_id):
+    credential = access.credential_for_learner(request.user, credential_id)
+    response = _signed_json_response(credential)
+    response["Content-Disposition"] = f'attachment; filename="credential-{credential.pk}.json"'
+    return response
+
+
+@require_GET
+def my_certificates(request):
+    if not request.user.is_authenticated:
+        return redirect(f"/en/accounts/login/?next={request.path}")
+    from .selectors import credentials_for_learner
+
+    items = [
+        {"credential": c, "share_url": verification_url(c)}
+        for c in credentials_for_learner(request.user)
+    ]
+    return render(request, "certificates/my_certificates.html", {"items": items})
+
+
+@require_GET
+def achievement(request, kind: str, key):
+    """Achievement ids in credentials are URLs; they lead to the course or program page."""
+    model = {"course": CoursePage, "program": ProgramPage}.get(kind)
+    if model is None:
+        raise Http404
+    pages = model.objects.live().filter(translation_key=key)
+    page = pages.filter(locale__language_code="en").first() or pages.first()
+    if page is None or not page.url:
+        raise Http404
+    return redirect(page.url)

@@ -1,0 +1,98 @@
+"""Access gates for H5P: who may upload where, who may play what, and the player's grant.
+
+The player runs in a sandboxed iframe with an opaque origin, so it never sees the learner's
+session cookie. What it may fetch is decided by a signed, short-lived grant carried in its URLs:
+minted by the lesson page (which the learner already passed the lesson gate to see) for one
+user, one content and one lesson.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from universities.models import Role, University
+from universities.selectors import is_platform_staff, university_ids_for
+
+from .models import H5PContent
+
+PLAY_TOKEN_SALT = "h5p.play"  # noqa: S105 - a signing namespace, not a secret
+# Long enough for a study session; an expired grant only needs a page reload.
+PLAY_TOKEN_MAX_AGE = 12 * 60 * 60
+
+
+def universities_for_upload(user) -> QuerySet[University]:
+    """Where `user` may upload H5P content: their instructor/editor universities (staff: all)."""
+    if is_platform_staff(user):
+        return University.objects.all()
+    return University.objects.filter(pk__in=university_ids_for(user, Role.INSTRUCTOR, Role.EDITOR))
+
+
+def may_install_libraries(user) -> bool:
+    """Libraries are code that runs for every learner: only platform staff install them."""
+    return is_platform_staff(user)
+
+
+def contents_for_staff(user) -> QuerySet[H5PContent]:
+    """The H5P content `user` may see in the admin and choose for a lesson."""
+    return H5PContent.objects.filter(university__in=universities_for_upload(user))
+
+
+@dataclass(frozen=True)
+class PlayGrant:
+    user_id: int
+    content_uuid: str
+    lesson_id: int | None
+
+
+def play_token_issue(*, user, content: H5PContent, lesson_id: int | None) -> str:
+    """A grant for `user` to play `content` inside lesson `lesson_id` (None: admin preview)."""
+    payload = {"u": user.pk, "c": str(content.uuid), "l": lesson_id}
+    return signing.dumps(payload, salt=PLAY_TOKEN_SALT, compress=True)
+
+
+def play_grant_from_token(token: str, content_uuid) -> PlayGrant:
+    """The grant in `token` if it is authentic, fresh and for this content; else 403."""
+    try:
+        payload = signing.loads(token, salt=PLAY_TOKEN_SALT, max_age=PLAY_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        raise PermissionDenied from None
+    if not isinstance(payload, dict) or payload.get("c") != str(content_uuid):
+        raise PermissionDenied
+    return PlayGrant(user_id=payload["u"], content_uuid=payload["c"], lesson_id=payload.get("l"))
+
+
+def content_for_grant(grant: PlayGrant) -> H5PContent:
+    try:
+        return H5PContent.objects.select_related("main_library").get(uuid=grant.content_uuid)
+    except H5PContent.DoesNotExist:
+        raise Http404 from None
+
+
+def lesson_activity_for_learner(user, *, lesson_id, content_uuid):
+    """The (enrollment, lesson page, outline lesson, content) a learner's statement is about.
+
+    The learner must be enrolled in the lesson's course (learning's own gate) and the content
+    must be one of that lesson's published H5P activities; anything else is refused.
+    """
+    from courses.models import LessonPage
+    from learning.access import lesson_for_learner
+
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        lesson = LessonPage.objects.live().get(pk=lesson_id)
+        content = H5PContent.objects.get(uuid=content_uuid)
+    except (LessonPage.DoesNotExist, H5PContent.DoesNotExist, ValueError):
+        raise Http404 from None
+    enrollment = lesson_for_learner(user, lesson)
+    outline_lesson = enrollment.outline.lessons.filter(
+        lesson_key=lesson.translation_key, is_active=True
+    ).first()
+    if outline_lesson is None or str(content.uuid) not in outline_lesson.activity_ids:
+        raise PermissionDenied
+    return enrollment, lesson, outline_lesson, content

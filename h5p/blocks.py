@@ -1,0 +1,80 @@
+"""The lesson block that plays an H5P activity.
+
+The activity plays in a sandboxed iframe served from `/h5p/play/<uuid>/` (see
+ADR-h5p-isolation.md); this block renders that iframe and the small bridge that forwards the
+player's xAPI statements to the platform with the learner's session.
+"""
+
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from .access import play_token_issue
+from .viewsets import h5p_content_chooser_viewset
+
+H5PContentChooserBlock = h5p_content_chooser_viewset.get_block_class(
+    name="H5PContentChooserBlock", module_path="h5p.blocks"
+)
+
+
+def activity_id_of(content) -> str | None:
+    """The stable id under which learning records an H5P activity: the content's uuid."""
+    return str(content.uuid) if content is not None else None
+
+
+class H5PActivityValue(blocks.StructValue):
+    """Answers `value.get("content_id")` with the activity id, which is how
+    `learning.services.course_outline_sync` reads an H5P block's activity id."""
+
+    def get(self, key, default=None):
+        if key == "content_id":
+            return activity_id_of(super().get("content")) or default
+        return super().get(key, default)
+
+    @property
+    def content_id(self) -> str | None:
+        return self.get("content_id")
+
+
+class H5PActivityBlock(blocks.StructBlock):
+    content = H5PContentChooserBlock(label=_("H5P activity"))
+    height = blocks.IntegerBlock(
+        label=_("Initial height (pixels)"),
+        required=False,
+        min_value=100,
+        max_value=2000,
+        help_text=_("The frame grows to fit the activity once it has loaded."),
+    )
+
+    class Meta:
+        icon = "form"
+        label = _("H5P activity")
+        template = "h5p/blocks/h5p_activity.html"
+        value_class = H5PActivityValue
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        parent_context = parent_context or {}
+        request = parent_context.get("request")
+        page = parent_context.get("page") or parent_context.get("self")
+        content = value.get("content")
+        user = getattr(request, "user", None)
+        context["playable"] = bool(content and user and user.is_authenticated)
+        if context["playable"]:
+            lesson_id = getattr(page, "pk", None)
+            token = play_token_issue(user=user, content=content, lesson_id=lesson_id)
+            context["play_url"] = (
+                reverse("h5p:play", kwargs={"content_uuid": content.uuid}) + f"?token={token}"
+            )
+            context["statements_url"] = (
+                reverse(
+                    "h5p:statements", kwargs={"lesson_id": lesson_id, "content_uuid": content.uuid}
+                )
+                if lesson_id
+                else ""
+            )
+            context["csrf_token_value"] = get_token(request)
+        context["content"] = content
+        context["height"] = value.get("height") or 400
+        return context

@@ -1,0 +1,52 @@
+/* The lesson page's half of the H5P bridge. Each activity plays in a sandboxed iframe that
+   cannot use the learner's session; it posts its xAPI statements here, and this script sends
+   them to the platform with the session cookie and CSRF token. Messages are only accepted
+   from the activity's own frame. */
+(function () {
+  'use strict';
+  if (window.ilmH5PBridge) { return; }
+  window.ilmH5PBridge = true;
+
+  var frames = function () {
+    return Array.prototype.slice.call(document.querySelectorAll('iframe[data-h5p-activity]'));
+  };
+
+  var statusOf = function (frame) {
+    var section = frame.closest('.h5p-activity');
+    return section ? section.querySelector('[data-h5p-status]') : null;
+  };
+
+  var send = function (frame, statement) {
+    var url = frame.dataset.statementsUrl;
+    if (!url) { return; }
+    fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': frame.dataset.csrfToken },
+      body: JSON.stringify(statement)
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        frame.dispatchEvent(new CustomEvent('ilm-h5p:recorded', {
+          bubbles: true, detail: { ok: response.ok, body: body }
+        }));
+        var status = statusOf(frame);
+        if (status && response.ok && body.finished) {
+          status.textContent = status.dataset.finishedText || 'Result saved.';
+          status.dataset.h5pFinished = 'true';
+        }
+      });
+    }).catch(function () { /* offline: H5P shows its own notice; nothing to do here */ });
+  };
+
+  window.addEventListener('message', function (event) {
+    var frame = frames().find(function (candidate) { return candidate.contentWindow === event.source; });
+    if (!frame || !event.data || typeof event.data !== 'object') { return; }
+    if (event.data.type === 'ilm-h5p:xapi' && event.data.statement) {
+      send(frame, event.data.statement);
+    } else if (event.data.type === 'ilm-h5p:resize' && typeof event.data.height === 'number') {
+      frame.style.height = Math.max(100, Math.min(event.data.height, 5000)) + 'px';
+    } else if (event.data.type === 'ilm-h5p:ready') {
+      frame.dataset.h5pReady = 'true';
+    }
+  });
+})();

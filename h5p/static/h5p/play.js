@@ -1,0 +1,56 @@
+/* Starts h5p-standalone inside the sandboxed player page and hands the player's xAPI
+   statements to the lesson page (the parent), which sends them with the learner's session.
+   This page has an opaque origin: it cannot read cookies and only talks to its parent. */
+(function () {
+  'use strict';
+  var config = JSON.parse(document.getElementById('h5p-player-config').textContent);
+  var container = document.querySelector('[data-h5p-player]');
+  var absolute = function (path) { return new URL(path, window.location.href).href; };
+
+  // h5p-standalone loads H5PIntegration.core.scripts into the activity's inner frame in this
+  // order; listing the shim before the frame bundle makes it run there first as well.
+  window.H5PIntegration = {
+    core: {
+      scripts: [absolute(config.storageShim), absolute(config.frameJs)],
+      styles: [absolute(config.frameCss)]
+    }
+  };
+
+  var post = function (message) { window.parent.postMessage(message, config.parentOrigin); };
+
+  var reportHeight = function () {
+    post({ type: 'ilm-h5p:resize', height: document.documentElement.scrollHeight });
+  };
+
+  new H5PStandalone.H5P(container, {
+    id: config.id,
+    title: config.title,
+    h5pJsonPath: config.h5pJsonPath,
+    contentJsonPath: config.contentJsonPath,
+    librariesPath: config.librariesPath,
+    frameJs: config.frameJs,
+    frameCss: config.frameCss,
+    xAPIObjectIRI: config.xAPIObjectIRI,
+    user: config.user,
+    saveFreq: config.saveFreq,
+    ajax: config.ajax,
+    frame: false,
+    copyright: false,
+    export: false,
+    embed: false,
+    icon: false,
+    fullScreen: false
+  }).then(function () {
+    H5P.externalDispatcher.on('xAPI', function (event) {
+      post({ type: 'ilm-h5p:xapi', statement: event.data.statement });
+    });
+    post({ type: 'ilm-h5p:ready' });
+    reportHeight();
+    if (window.ResizeObserver) {
+      new ResizeObserver(reportHeight).observe(document.documentElement);
+    }
+  }).catch(function (error) {
+    container.textContent = 'This activity could not be loaded.';
+    post({ type: 'ilm-h5p:error', message: String(error) });
+  });
+})();

@@ -1,0 +1,219 @@
+"""Report rows as plain data: column definitions and the SQL expressions that compute them.
+
+Every enrollment-report cell is computed by the database (formatting and spreadsheet
+neutralization included), so the same compiled query feeds every path: the ORM iterator on
+any database, and PostgreSQL's `COPY ... TO STDOUT` for large CSV files. The rows are
+therefore identical whichever path produced them.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+from universities.models import Role
+
+# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP
+# "CSV injection"); tab and carriage return are in the list because Excel strips them first.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_cell(value):
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class SpreadsheetSafe(Func):
+    """SQL twin of `neutralize_cell`; also turns empty text into NULL, so that CSV written by
+    COPY (which quotes empty strings) and by Python (which does not) agree byte for byte."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        inner_sql, inner_params = compiler.compile(self.source_expressions[0])
+        chr_fn = "CHR" if connection.vendor == "postgresql" else "CHAR"
+        triggers = ", ".join(
+            f"{chr_fn}({ord(ch)})" for ch in FORMULA_TRIGGERS
+        )  # constants, not user data
+        sql = (
+            f"CASE WHEN SUBSTR({inner_sql}, 1, 1) IN ({triggers}) "
+            f"THEN '''' || {inner_sql} ELSE NULLIF({inner_sql}, '') END"
+        )
+        return sql, (*inner_params, *inner_params, *inner_params)
+
+
+class IsoTimestamp(Func):
+    """A timestamp as ISO 8601 text in UTC, formatted by the database."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        inner_sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            sql = f"""to_char({inner_sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+        elif connection.vendor == "sqlite":
+            # Django stores SQLite datetimes as UTC text; strftime re-formats them.
+            sql = f"strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', {inner_sql})"
+        else:  # pragma: no cover - only the two databases we run are supported
+            raise NotImplementedError(connection.vendor)
+        return sql, params
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+ENROLLMENT_COLUMNS = [
+    Column("learner_id", _("Learner id")),
+    Column("student_number", _("Student number")),
+    Column("name", _("Name")),
+    Column("email", _("Email")),
+    Column("home_university", _("Home university")),
+    Column("program", _("Program")),
+    Column("course", _("Course")),
+    Column("run", _("Run")),
+    Column("term", _("Term")),
+    Column("enrolled_at", _("Enrolled at")),
+    Column("status", _("Status")),
+    Column("progress_percent", _("Progress %")),
+    Column("lessons_completed", _("Lessons completed")),
+    Column("lessons_total", _("Lessons total")),
+    Column("quiz_average", _("Quiz average")),
+    Column("last_activity_at", _("Last activity")),
+    Column("completed_at", _("Completed at")),
+    Column("credits_earned", _("Credits earned")),
+    Column("certificate_id", _("Certificate id")),
+    Column("certificate_status", _("Certificate status")),
+]
+TEXT_COLUMNS = {"student_number", "name", "email", "home_university", "program", "course", "term"}
+
+
+def credential_model():
+    """`certificates.Credential` if that app has its models, else None (reports work without)."""
+    try:
+        model = apps.get_model("certificates", "Credential")
+    except LookupError:
+        return None
+    field_names = {f.name for f in model._meta.get_fields()}
+    return model if {"enrollment", "revoked"} <= field_names else None
+
+
+def _certificate_expressions(queryset: QuerySet) -> tuple[QuerySet, dict]:
+    model = credential_model()
+    if model is None:
+        none = Value(None, output_field=CharField())
+        return queryset, {"certificate_id": none, "certificate_status": none}
+    related = model._meta.get_field("enrollment").related_query_name()
+    condition = Q()
+    if "kind" in {f.name for f in model._meta.get_fields()}:
+        condition = Q(**{f"{related}__kind": "course"})
+    queryset = queryset.annotate(report_cert=FilteredRelation(related, condition=condition))
+    return queryset, {
+        "certificate_id": Cast("report_cert__pk", output_field=CharField()),
+        "certificate_status": Case(
+            When(report_cert__pk__isnull=True, then=Value(None, output_field=CharField())),
+            When(report_cert__revoked=True, then=Value("revoked")),
+            default=Value("valid"),
+            output_field=CharField(),
+        ),
+    }
+
+
+def enrollment_rows(
+    queryset: QuerySet, *, university_id: int, spreadsheet: bool, with_key: bool = False
+) -> QuerySet:
+    """The enrollment report: `queryset` (already scoped and filtered) as value tuples in
+    `ENROLLMENT_COLUMNS` order, ordered by enrollment id (the keyset for paging).
+
+    `spreadsheet` neutralizes formula-like text for CSV/XLSX; JSON gets the raw text.
+    `with_key` puts the enrollment id first in each tuple (the API's paging cursor).
+    """
+    queryset = queryset.annotate(
+        report_home=FilteredRelation(
+            "learner__memberships", condition=Q(learner__memberships__role=Role.LEARNER)
+        )
+    )
+    queryset, certificate = _certificate_expressions(queryset)
+    text = {
+        # The scope university's own student number: only for its own students.
+        "student_number": Case(
+            When(report_home__university_id=university_id, then=F("report_home__student_number")),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        "name": F("learner__full_name"),
+        "email": F("learner__email"),
+        "home_university": F("report_home__university__code"),
+        "program": F("program_enrollment__program__title"),
+        "course": F("run__course__title"),
+        "term": F("run__term"),
+    }
+    if spreadsheet:
+        text = {key: SpreadsheetSafe(expr) for key, expr in text.items()}
+    computed = {
+        **text,
+        "enrolled_at": IsoTimestamp("enrolled_at"),
+        "progress_percent": Case(
+            When(lessons_total=0, then=Value(0)),
+            # Integer arithmetic rounds half up the same way on every database.
+            default=ExpressionWrapper(
+                (F("lessons_completed") * 200 + F("lessons_total")) / (F("lessons_total") * 2),
+                output_field=IntegerField(),
+            ),
+            output_field=IntegerField(),
+        ),
+        "last_activity_at": IsoTimestamp("last_activity_at"),
+        "completed_at": IsoTimestamp("completed_at"),
+        "credits_earned": Case(
+            When(status="completed", then=F("outline__ects_credits")),
+            default=Value(Decimal("0.0")),
+            output_field=DecimalField(max_digits=4, decimal_places=1),
+        ),
+        **certificate,
+    }
+    aliases = {f"c_{key}": expr for key, expr in computed.items()}
+    fields = ["pk"] if with_key else []
+    for column in ENROLLMENT_COLUMNS:
+        if column.key == "learner_id":
+            fields.append("learner_id")
+        elif column.key == "run":
+            fields.append("run_id")
+        elif column.key in ("status", "lessons_completed", "lessons_total", "quiz_average"):
+            fields.append(column.key)
+        else:
+            fields.append(f"c_{column.key}")
+    return queryset.annotate(**aliases).order_by("pk").values_list(*fields)
+
+
+def header(columns: list[Column]) -> list[str]:
+    return [str(column.label) for column in columns]
+
+
+__all__ = [
+    "ENROLLMENT_COLUMNS",
+    "TEXT_COLUMNS",
+    "Column",
+    "enrollment_rows",
+    "header",
+    "neutralize_cell",
+]

@@ -1,0 +1,324 @@
+"""Reads behind every report, dashboard and API answer. All take a `ReportScope` from
+`reports.access`; none can be called without one.
+
+Each function issues a fixed number of queries, whatever the number of rows; the per-row
+work is done by the database or by streaming iterators, never by loading a table into memory.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learning.models import Enrollment
+from universities.models import Role
+
+from .access import ReportScope
+from .filters import ReportFilters
+from .models import ErasedEnrollment
+from .rows import Column, enrollment_rows
+
+ACTIVE_DAYS = 30
+
+
+def enrollments_for_report(scope: ReportScope, filters: ReportFilters) -> QuerySet[Enrollment]:
+    """The scope's enrollments that match `filters` (deleted learners are gone with them)."""
+    return scope.enrollments().filter(filters.enrollment_filter())
+
+
+def enrollment_report_rows(
+    scope: ReportScope, filters: ReportFilters, *, spreadsheet: bool, with_key: bool = False
+) -> QuerySet:
+    return enrollment_rows(
+        enrollments_for_report(scope, filters),
+        university_id=scope.university_id,
+        spreadsheet=spreadsheet,
+        with_key=with_key,
+    )
+
+
+def erased_for_report(scope: ReportScope, filters: ReportFilters) -> QuerySet[ErasedEnrollment]:
+    """Anonymous traces of erased learners' enrollments, in the same scope and filters."""
+    q = Q(home_university_id=scope.university_id) | Q(run__course_id__in=scope.course_ids())
+    if filters.term:
+        q &= Q(run__term=filters.term)
+    if filters.course:
+        from .filters import _translation_keys
+
+        q &= Q(run__course__translation_key__in=_translation_keys(filters.course))
+    if filters.program:
+        q &= Q(program_id=filters.program)
+    if filters.status:
+        q &= Q(status=filters.status)
+    if filters.enrolled_from:
+        q &= Q(enrolled_on__gte=filters.enrolled_from)
+    if filters.enrolled_to:
+        q &= Q(enrolled_on__lte=filters.enrolled_to)
+    return ErasedEnrollment.objects.filter(q)
+
+
+def _progress_expression():
+    return Case(
+        When(lessons_total=0, then=Value(0)),
+        default=ExpressionWrapper(
+            (F("lessons_completed") * 200 + F("lessons_total")) / (F("lessons_total") * 2),
+            output_field=IntegerField(),
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def _medians(queryset: QuerySet, group_field: str, counts: dict) -> dict:
+    """Median progress per group in one streamed, sorted pass (constant memory)."""
+    medians: dict = {}
+    position, current, low = 0, object(), None
+    rows = (
+        queryset.annotate(report_progress=_progress_expression())
+        .order_by(group_field, "report_progress")
+        .values_list(group_field, "report_progress")
+    )
+    for group, progress in rows.iterator(chunk_size=2000):
+        if group != current:
+            current, position, low = group, 0, None
+        n = counts.get(group, 0)
+        if n and position == (n - 1) // 2:
+            low = progress
+        if n and position == n // 2:
+            medians[group] = (Decimal(low) + Decimal(progress)) / 2
+        position += 1
+    return medians
+
+
+COURSE_SUMMARY_COLUMNS = [
+    Column("course_id", _("Course id")),
+    Column("course", _("Course")),
+    Column("university", _("Owning university")),
+    Column("enrolled", _("Enrolled")),
+    Column("active_30_days", _("Active in the last 30 days")),
+    Column("completed", _("Completed")),
+    Column("completion_rate", _("Completion rate %")),
+    Column("median_progress", _("Median progress %")),
+    Column("erased_learners", _("Erased learners")),
+]
+
+
+def course_summary(scope: ReportScope, filters: ReportFilters, *, now=None) -> list[dict]:
+    """One row per course: enrolled, active in 30 days, completed, completion rate, median
+    progress. Erased learners' enrollments stay in `enrolled` and `completed` (from their
+    anonymous traces) and are shown separately; activity and medians cover remaining ones."""
+    now = now or timezone.now()
+    queryset = enrollments_for_report(scope, filters)
+    grouped = (
+        queryset.values("run__course_id", "run__course__title", "run__course__university__code")
+        .annotate(
+            enrolled=Count("pk"),
+            active=Count("pk", filter=Q(last_activity_at__gte=now - timedelta(days=ACTIVE_DAYS))),
+            completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED)),
+        )
+        .order_by("run__course__title", "run__course_id")
+    )
+    grouped = list(grouped)
+    erased = {
+        row["run__course_id"]: row
+        for row in erased_for_report(scope, filters)
+        .values("run__course_id", "run__course__title", "run__course__university__code")
+        .annotate(
+            erased=Count("pk"),
+            erased_completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED)),
+        )
+        .order_by()
+    }
+    counts = {row["run__course_id"]: row["enrolled"] for row in grouped}
+    medians = _medians(queryset, "run__course_id", counts)
+    result = []
+    for row in grouped:
+        course_id = row["run__course_id"]
+        gone = erased.pop(course_id, {"erased": 0, "erased_completed": 0})
+        result.append(
+            _course_row(row, gone["erased"], gone["erased_completed"], medians.get(course_id))
+        )
+    for row in erased.values():  # courses whose every learner was erased
+        result.append(
+            _course_row(
+                {**row, "enrolled": 0, "active": 0, "completed": 0},
+                row["erased"],
+                row["erased_completed"],
+                None,
+            )
+        )
+    return result
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+def _course_row(row: dict, erased: int, erased_completed: int, median) -> dict:
+    enrolled = row["enrolled"] + erased
+    completed = row["completed"] + erased_completed
+    return {
+        "course_id": row["run__course_id"],
+        "course": row["run__course__title"],
+        "university": row["run__course__university__code"],
+        "enrolled": enrolled,
+        "active_30_days": row["active"],
+        "completed": completed,
+        "completion_rate": _rate(completed, enrolled),
+        "median_progress": None if median is None else median.quantize(Decimal("0.1")),
+        "erased_learners": erased,
+    }
+
+
+PROGRAM_SUMMARY_COLUMNS = [
+    Column("program_id", _("Program id")),
+    Column("program", _("Program")),
+    Column("lead_university", _("Lead university")),
+    Column("learners", _("Learners")),
+    Column("course_enrollments", _("Course enrollments")),
+    Column("courses_completed", _("Courses completed")),
+    Column("programs_completed", _("Programs completed")),
+    Column("credits_earned", _("Credits earned")),
+    Column("erased_learners", _("Erased enrollments")),
+]
+
+
+def program_summary(scope: ReportScope, filters: ReportFilters) -> list[dict]:
+    """One row per program the scope's enrollments belong to."""
+    queryset = enrollments_for_report(scope, filters).filter(program_enrollment__isnull=False)
+    grouped = (
+        queryset.values(
+            "program_enrollment__program_id",
+            "program_enrollment__program__title",
+            "program_enrollment__program__lead_university__code",
+        )
+        .annotate(
+            learners=Count("learner_id", distinct=True),
+            course_enrollments=Count("pk"),
+            courses_completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED)),
+            programs_completed=Count(
+                "program_enrollment_id",
+                distinct=True,
+                filter=Q(program_enrollment__status="completed"),
+            ),
+            credits=Sum(
+                Case(
+                    When(status=Enrollment.Status.COMPLETED, then=F("outline__ects_credits")),
+                    default=Value(Decimal("0")),
+                    output_field=DecimalField(max_digits=8, decimal_places=1),
+                )
+            ),
+        )
+        .order_by("program_enrollment__program__title")
+    )
+    erased = dict(
+        erased_for_report(scope, filters)
+        .filter(program__isnull=False)
+        .values("program_id")
+        .annotate(n=Count("pk"))
+        .values_list("program_id", "n")
+        .order_by()
+    )
+    return [
+        {
+            "program_id": row["program_enrollment__program_id"],
+            "program": row["program_enrollment__program__title"],
+            "lead_university": row["program_enrollment__program__lead_university__code"],
+            "learners": row["learners"],
+            "course_enrollments": row["course_enrollments"]
+            + erased.get(row["program_enrollment__program_id"], 0),
+            "courses_completed": row["courses_completed"],
+            "programs_completed": row["programs_completed"],
+            "credits_earned": Decimal(row["credits"] or 0).quantize(Decimal("0.1")),
+            "erased_learners": erased.get(row["program_enrollment__program_id"], 0),
+        }
+        for row in grouped
+    ]
+
+
+# --- Dashboard -----------------------------------------------------------------------------
+
+
+def enrollments_by_month(scope: ReportScope, *, months: int = 12, now=None) -> list[tuple]:
+    """(first day of month, enrollments) for the last `months` months, gaps filled with 0."""
+    now = now or timezone.now()
+    first = now.date().replace(day=1)
+    starts = [first]
+    for _i in range(months - 1):
+        starts.append((starts[-1] - timedelta(days=1)).replace(day=1))
+    starts.reverse()
+    counts = {
+        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row["n"]
+        for row in scope.enrollments()
+        .filter(enrolled_at__date__gte=starts[0])
+        .annotate(month=TruncMonth("enrolled_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    }
+    return [(start, counts.get(start, 0)) for start in starts]
+
+
+def completion_funnel(scope: ReportScope, *, limit: int = 8) -> list[dict]:
+    """Per course (the largest `limit`): enrolled → started → halfway → completed."""
+    return list(
+        scope.enrollments()
+        .values("run__course_id", "run__course__title")
+        .annotate(
+            enrolled=Count("pk"),
+            started=Count("pk", filter=Q(lessons_completed__gt=0)),
+            halfway=Count(
+                "pk",
+                filter=Q(lessons_total__gt=0, lessons_completed__gte=F("lessons_total") / 2.0),
+            ),
+            completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED)),
+        )
+        .order_by("-enrolled", "run__course__title")[:limit]
+    )
+
+
+def learners_by_home(scope: ReportScope) -> list[dict]:
+    """Distinct learners in scope per home university (and its country)."""
+    rows = (
+        scope.enrollments()
+        .annotate(
+            report_home=FilteredRelation(
+                "learner__memberships", condition=Q(learner__memberships__role=Role.LEARNER)
+            )
+        )
+        .values("report_home__university__code", "report_home__university__country")
+        .annotate(learners=Count("learner_id", distinct=True))
+        .order_by("-learners", "report_home__university__code")
+    )
+    return [
+        {
+            "university": row["report_home__university__code"] or "—",
+            "country": row["report_home__university__country"] or "—",
+            "learners": row["learners"],
+        }
+        for row in rows
+    ]
+
+
+def learners_by_country(by_home: list[dict]) -> list[dict]:
+    totals: dict[str, int] = {}
+    for row in by_home:
+        totals[row["country"]] = totals.get(row["country"], 0) + row["learners"]
+    return [{"country": c, "learners": n} for c, n in sorted(totals.items(), key=lambda i: -i[1])]

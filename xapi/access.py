@@ -1,0 +1,179 @@
+"""Who may read and write what in the learning record store. Every xAPI view goes through here.
+
+A request reaches the LRS as one of two principals:
+
+**An LRS client** (HTTP Basic auth with a key and secret a university created). Its scope is
+its university U:
+
+- it reads exactly the statements whose scope is U: statements written by any of U's
+  clients, and statements the platform or a learner's browser wrote for a learner whose
+  home university is U (`Statement.university_id == U`);
+- every statement it writes is put in scope U, with the client as authority; a statement
+  whose actor names an Ilm user (an account under our own homePage) is refused with 403
+  unless that user is a learner whose home university is U;
+- it may void statements of scope U only;
+- its documents (state, profiles) and activity definitions live in U's partition.
+
+**A learner's browser session** (Django session; unsafe methods need the CSRF token). Its
+scope is the learner themself:
+
+- it reads only statements about the learner (`Statement.learner_id == user.id`);
+- every statement it writes has its actor replaced by the learner's own Agent, is put in
+  the scope of the learner's home university, and has the learner as authority;
+- it may not void statements;
+- it may only touch state and agent-profile documents of its own Agent, and may read (not
+  write) activity profiles of its home university's partition.
+
+Anything else is refused: no credentials 401, wrong credentials 401, a deactivated client 401,
+an action outside the scope 403.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import check_password
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
+
+from universities.models import Membership, Role
+from universities.selectors import home_membership
+
+from .models import LRSClient, Statement
+from .services import client_authority, learner_agent, learner_id_from_agent
+from .validation import XAPIError, agent_ifi
+
+# Verified key → (secret digest, expiry). Password hashing is deliberately slow (hundreds of
+# ms); paying it on every statement POST would cap the LRS at a few requests per second. A
+# per-process memo of a keyed digest of the secret lets repeat requests skip it for a while;
+# the client row is still loaded each time, so deactivation takes effect at once.
+_VERIFIED: dict[str, tuple[bytes, float]] = {}
+_VERIFIED_TTL_SECONDS = 300
+_LAST_USED_RESOLUTION_SECONDS = 300
+
+
+@dataclass
+class Principal:
+    """The authenticated party of one xAPI request and the scope it acts in."""
+
+    authority: dict
+    university_id: int | None
+    client: LRSClient | None = None
+    user: object | None = None
+    uses_session: bool = False
+    _agent_ifi: str = field(default="", repr=False)
+
+    @property
+    def is_learner(self) -> bool:
+        return self.client is None
+
+    @property
+    def learner_agent(self) -> dict | None:
+        return learner_agent(self.user) if self.is_learner else None
+
+
+def _secret_digest(key: str, secret: str) -> bytes:
+    return hmac.new(key.encode(), secret.encode(), hashlib.sha256).digest()
+
+
+def _client_from_basic(header: str) -> LRSClient:
+    try:
+        decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode("utf-8")
+        key, secret = decoded.split(":", 1)
+    except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
+        raise XAPIError("malformed Basic credentials", 401) from None
+    client = LRSClient.objects.filter(key=key, is_active=True).first()
+    if client is None:
+        # Spend the hashing time anyway, so unknown keys and wrong secrets look alike.
+        check_password(secret, "pbkdf2_sha256$1$x$x")
+        raise XAPIError("unknown or inactive credentials", 401)
+    digest = _secret_digest(key, secret)
+    memo = _VERIFIED.get(key)
+    if not (memo and memo[1] > time.monotonic() and hmac.compare_digest(memo[0], digest)):
+        if not check_password(secret, client.secret_hash):
+            raise XAPIError("unknown or inactive credentials", 401)
+        _VERIFIED[key] = (digest, time.monotonic() + _VERIFIED_TTL_SECONDS)
+    now = timezone.now()
+    if client.last_used_at is None or (now - client.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
+        LRSClient.objects.filter(pk=client.pk).update(last_used_at=now)
+    return client
+
+
+def principal_for_request(request, authorization: str | None) -> Principal:
+    """Authenticate an xAPI request by Basic credentials or the learner's session.
+
+    `authorization` is the Authorization header, or the form parameter of the alternate
+    request syntax. Session requests with unsafe methods must pass Django's CSRF check.
+    """
+    if authorization:
+        if not authorization.lower().startswith("basic "):
+            raise XAPIError("only HTTP Basic authentication is supported", 401)
+        client = _client_from_basic(authorization)
+        return Principal(
+            authority=client_authority(client), university_id=client.university_id, client=client
+        )
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        raise XAPIError("authentication required", 401)
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if rejected is not None:
+            raise XAPIError("CSRF verification failed", 403)
+    membership = home_membership(user)
+    return Principal(
+        authority=learner_agent(user),
+        university_id=membership.university_id if membership else None,
+        user=user,
+        uses_session=True,
+    )
+
+
+# --- statements ------------------------------------------------------------------------------
+
+
+def statements_visible_to(principal: Principal):
+    """The statements this principal may read (before voided ones are hidden)."""
+    if principal.is_learner:
+        return Statement.objects.filter(learner_id=principal.user.pk)
+    return Statement.objects.filter(university_id=principal.university_id)
+
+
+def statements_for_write(principal: Principal, statements: list[dict]) -> list[dict]:
+    """Apply the write rules of the principal's scope to validated statements.
+
+    For a learner the actor is replaced by the learner's own Agent. For a client, a statement
+    whose actor is an Ilm user must be about one of its own university's learners (403).
+    """
+    if principal.is_learner:
+        agent = learner_agent(principal.user)
+        return [dict(s, actor=agent) for s in statements]
+    learner_ids = {learner_id_from_agent(s["actor"]) for s in statements} - {None}
+    if learner_ids:
+        own = set(
+            Membership.objects.filter(
+                user_id__in=learner_ids, role=Role.LEARNER, university_id=principal.university_id
+            ).values_list("user_id", flat=True)
+        )
+        if learner_ids - own:
+            raise XAPIError("a statement is about a learner outside this client's university", 403)
+    return statements
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def check_document_access(principal: Principal, *, agent: dict | None, write: bool, kind: str) -> None:
+    """Learners touch only their own state and agent profile, and read activity profiles."""
+    if not principal.is_learner:
+        return
+    if kind == "activity_profile":
+        if write:
+            raise XAPIError("learners may not change activity profiles", 403)
+        return
+    if agent is None or agent_ifi(agent) != agent_ifi(learner_agent(principal.user)):
+        raise XAPIError("learners may only use documents of their own Agent", 403)
