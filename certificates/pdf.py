@@ -41,10 +41,15 @@ def certificate_context(credential: Credential) -> dict:
     }
 
 
-def certificate_pdf(credential: Credential) -> bytes:
+def render_certificate(credential: Credential):
+    """The laid-out WeasyPrint document (pages, sizes), before it is written as PDF."""
     context = certificate_context(credential)
-    # Labels are rendered in English inside the template's {% language %} blocks; the
-    # surrounding language only decides number formatting, so pin it.
+    # Labels are rendered in the course language and English by the template's
+    # {% language %} blocks; pin the surrounding language so output does not vary.
     with translation.override("en"):
         html = render_to_string("certificates/certificate_pdf.html", context)
-    return HTML(string=html, base_url=site_url("/")).write_pdf()
+    return HTML(string=html, base_url=site_url("/")).render()
+
+
+def certificate_pdf(credential: Credential) -> bytes:
+    return render_certificate(credential).write_pdf()

@@ -114,9 +114,22 @@ def _open_runs(at):
     )
 
 
+def search_terms(query: str) -> str:
+    """The query without what search backends choke on.
+
+    SQLite's full-text search fails on a lone double quote and PostgreSQL on NUL, so quotes
+    and control characters become spaces; words are what people search for here.
+    """
+    cleaned = "".join(" " if char == '"' or ord(char) < 32 or char == "\x7f" else char for char in query)
+    return " ".join(cleaned.split())[:200]
+
+
 def _search_keys(model, query: str) -> list:
     """Translation keys of pages matching `query` in any language, best match first."""
-    results = model.objects.live().search(query)[:SEARCH_RESULT_LIMIT]
+    terms = search_terms(query)
+    if not terms:
+        return []
+    results = model.objects.live().search(terms)[:SEARCH_RESULT_LIMIT]
     keys: list = []
     for page in results:
         if page.translation_key not in keys:

@@ -101,6 +101,9 @@ def play(request, content_uuid):
             .replace("SUB_CONTENT_ID", ":subContentId")
         },
         "parentOrigin": f"{request.scheme}://{request.get_host()}",
+        # H5P reads saved state synchronously when the activity starts, so it is handed over
+        # here rather than fetched: {subContentId: {dataType: data}}.
+        "contentUserData": _preloaded_user_data(grant.user_id, content),
     }
     response = render(
         request,
@@ -109,6 +112,14 @@ def play(request, content_uuid):
     )
     response["Cache-Control"] = "private, no-store"
     return _harden(response, PLAYER_CSP)
+
+
+def _preloaded_user_data(user_id: int, content) -> dict[str, dict[str, str]]:
+    preloaded: dict[str, dict[str, str]] = {}
+    rows = H5PUserData.objects.filter(user_id=user_id, content=content, preload=True)
+    for sub_content_id, data_type, data in rows.values_list("sub_content_id", "data_type", "data"):
+        preloaded.setdefault(sub_content_id, {})[data_type] = data
+    return preloaded
 
 
 @require_GET

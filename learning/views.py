@@ -1,7 +1,236 @@
+"""The learner's own actions: enroll, withdraw, complete lessons, submit quizzes; the dashboard.
+
+Every write is a POST with a CSRF token. Each view checks the access gate, calls one service,
+and turns a refusal into a message and an HTTP status (nothing is written when refused).
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.models import CourseRun, LessonPage, ProgramPage
+from courses.selectors import current_locale
+
+from . import services
+from .access import enrollment_for_learner, lesson_for_learner
+from .grading import QuizSubmissionError
+from .selectors import learner_dashboard
+
+CERTIFICATES_TEMPLATE = "certificates/dashboard_certificates.html"
+
+# How each refusal code from `learning.services` is answered over HTTP.
+STATUS_FOR_CODE = {
+    "already_enrolled": 409,
+    "closed": 409,
+    "full": 409,
+    "completed": 409,
+    "not_enrolled": 409,
+    "prerequisites": 403,
+    "not_published": 404,
+    "unknown_lesson": 404,
+    "unknown_quiz": 400,
+    "unknown_activity": 400,
+    "graded_lesson": 400,
+    "bad_score": 400,
+}
 
 
+def _refused(request, message: str, status: int, *, back: str | None = None):
+    """Answer a refused action: the message on a page with the right status, nothing saved."""
+    messages.error(request, message)
+    return TemplateResponse(
+        request,
+        "learning/refused.html",
+        {"back_url": back or _safe_next(request), "status": status},
+        status=status,
+    )
+
+
+def _safe_next(request, default: str | None = None) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default or reverse("learning:dashboard")
+
+
+def _post_id(request, name: str) -> int | None:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def learner_post(view):
+    """POST-only, and an anonymous post is refused with 403 rather than redirected: a login
+    redirect would land on a URL that only accepts POST."""
+
+    @require_POST
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _refused(request, _("Log in to record your learning."), 403)
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return _refused(request, _("You are not enrolled in this course."), 403)
+        except Http404:
+            return _refused(request, _("That course, run or lesson does not exist."), 404)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_GET
 @login_required
 def dashboard(request):
-    return render(request, "learning/dashboard.html", {})
+    data = learner_dashboard(request.user, locale=current_locale(), request=request)
+    context = {"dashboard": data}
+    try:
+        get_template(CERTIFICATES_TEMPLATE)
+    except TemplateDoesNotExist:
+        pass
+    else:
+        # The certificates app provides this fragment; it loads its own data from `user`.
+        context["certificates_template"] = CERTIFICATES_TEMPLATE
+    return TemplateResponse(request, "learning/dashboard.html", context)
+
+
+@learner_post
+def enroll(request):
+    """Enroll in the run named by the `run` field."""
+    run_id = _post_id(request, "run")
+    if run_id is None:
+        return _refused(request, _("Choose a run to enroll in."), 400)
+    run = CourseRun.objects.select_related("course").filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    try:
+        services.enrollment_create(learner=request.user, run=run)
+    except services.LearningError as error:
+        return _refused(request, error.message, STATUS_FOR_CODE.get(error.code, 400))
+    messages.success(request, _("You are enrolled in %(run)s.") % {"run": run})
+    return _see_other(request)
+
+
+def _see_other(request, default: str | None = None):
+    response = redirect(_safe_next(request, default))
+    response.status_code = 303
+    return response
+
+
+@learner_post
+def withdraw(request, enrollment_id: int):
+    """Withdraw from a run; progress is kept in case the learner comes back."""
+    enrollment = enrollment_for_learner(request.user, enrollment_id)
+    try:
+        services.enrollment_withdraw(enrollment=enrollment)
+    except services.LearningError as error:
+        return _refused(request, error.message, STATUS_FOR_CODE.get(error.code, 400))
+    messages.success(request, _("You have withdrawn from %(run)s.") % {"run": enrollment.run})
+    return _see_other(request)
+
+
+@learner_post
+def program_enroll(request):
+    """Enroll in the program named by the `program` field and its required courses' runs."""
+    program_id = _post_id(request, "program")
+    if program_id is None:
+        return _refused(request, _("Choose a program to enroll in."), 400)
+    program = ProgramPage.objects.live().filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    try:
+        _enrollment, without_run = services.program_enrollment_create(
+            learner=request.user, program=program
+        )
+    except services.LearningError as error:
+        return _refused(request, error.message, STATUS_FOR_CODE.get(error.code, 400))
+    messages.success(request, _("You are enrolled in %(program)s.") % {"program": program.title})
+    if without_run:
+        messages.info(
+            request,
+            _("These required courses have no open run yet; enroll in them later: %(titles)s")
+            % {"titles": ", ".join(without_run)},
+        )
+    return _see_other(request)
+
+
+def _lesson(lesson_id: int) -> LessonPage:
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+@learner_post
+def lesson_complete(request, lesson_id: int):
+    """Mark a lesson without a quiz complete, then go on to `next` (the next lesson)."""
+    lesson = _lesson(lesson_id)
+    enrollment = lesson_for_learner(request.user, lesson)
+    lesson_url = lesson.get_url(request)
+    try:
+        services.lesson_mark_complete(enrollment=enrollment, lesson_key=lesson.translation_key)
+    except services.LearningError as error:
+        return _refused(
+            request, error.message, STATUS_FOR_CODE.get(error.code, 400), back=lesson_url
+        )
+    enrollment.refresh_from_db(fields=["status"])
+    if enrollment.is_completed:
+        messages.success(request, _("Course completed. Well done!"))
+        response = redirect("learning:dashboard")
+        response.status_code = 303
+        return response
+    messages.success(request, _("Lesson completed."))
+    return _see_other(request, lesson_url)
+
+
+def quiz_answers_from(post) -> dict[str, list[str]]:
+    """`q-<question id>` fields (one per chosen option) as {question id: [option ids]}."""
+    return {
+        key[2:]: post.getlist(key) for key in post if key.startswith("q-") and len(key) < 80
+    }
+
+
+@learner_post
+def quiz_submit(request, lesson_id: int):
+    """Grade a quiz on the server and show the result on the lesson page."""
+    lesson = _lesson(lesson_id)
+    enrollment = lesson_for_learner(request.user, lesson)
+    lesson_url = lesson.get_url(request)
+    quiz_id = request.POST.get("quiz_id", "")[:64]
+    try:
+        attempt = services.quiz_attempt_submit(
+            enrollment=enrollment,
+            lesson=lesson,
+            quiz_id=quiz_id,
+            answers=quiz_answers_from(request.POST),
+        )
+    except services.LearningError as error:
+        return _refused(
+            request, error.message, STATUS_FOR_CODE.get(error.code, 400), back=lesson_url
+        )
+    except QuizSubmissionError:
+        return _refused(
+            request,
+            _("Those answers do not belong to this quiz. Reload the lesson and try again."),
+            400,
+            back=lesson_url,
+        )
+    score = {"score": f"{attempt.score:.0f}"}
+    if attempt.passed:
+        messages.success(request, _("Quiz passed with %(score)s%%.") % score)
+    else:
+        messages.warning(request, _("You scored %(score)s%%. Not passed yet: try again.") % score)
+    enrollment.refresh_from_db(fields=["status"])
+    if enrollment.is_completed:
+        messages.success(request, _("Course completed. Well done!"))
+    return _see_other(request, f"{lesson_url}#quiz-{quiz_id}")

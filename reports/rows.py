@@ -77,6 +77,18 @@ class IsoTimestamp(Func):
         return sql, params
 
 
+class OneDecimalText(Func):
+    """A number as text with one decimal ("5.0"), formatted by the database."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        inner_sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"CAST(CAST({inner_sql} AS numeric(8, 1)) AS text)", params
+        return f"printf('%%.1f', {inner_sql})", params
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -184,10 +196,12 @@ def enrollment_rows(
         ),
         "last_activity_at": IsoTimestamp("last_activity_at"),
         "completed_at": IsoTimestamp("completed_at"),
-        "credits_earned": Case(
-            When(status="completed", then=F("outline__ects_credits")),
-            default=Value(Decimal("0.0")),
-            output_field=DecimalField(max_digits=4, decimal_places=1),
+        "credits_earned": OneDecimalText(
+            Case(
+                When(status="completed", then=F("outline__ects_credits")),
+                default=Value(Decimal("0.0")),
+                output_field=DecimalField(max_digits=4, decimal_places=1),
+            )
         ),
         **certificate,
     }

@@ -138,8 +138,8 @@ def build_course(
                 body.append(quiz_block())
             lesson = LessonPage(title=f"Lesson {m}.{n}", slug=f"lesson-{m}-{n}", body=body)
             module.add_child(instance=lesson)
-            publish(lesson)
-        publish(module)
+    # Children created by add_child are live already; one publish of the course runs the
+    # publish signal (and the outline sync) once, as publishing the finished course would.
     return publish(course)
 
 

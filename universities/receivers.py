@@ -36,10 +36,7 @@ def provision_section(sender, instance: UniversityPage, raw=False, **kwargs):
     # A new section (or a translation of one) needs the university's permissions and workflow.
     if raw or not instance.university_id:
         return
-    university_id = instance.university_id
-    transaction.on_commit(
-        lambda: roles.university_roles_provision(University.objects.get(pk=university_id))
-    )
+    roles.university_roles_provision(instance.university)
 
 
 @receiver(post_save, sender=Membership)
@@ -82,13 +79,7 @@ def membership_deleted(sender, instance: Membership, **kwargs):
 def course_instructors_changed(sender, instance: CourseInstructor, raw=False, **kwargs):
     if raw:
         return
-    course_id = instance.course_id
-    # After commit: a page save writes all its instructor rows, then the group follows once.
-    transaction.on_commit(lambda: _sync_course_instructors(course_id))
-
-
-def _sync_course_instructors(course_id: int) -> None:
-    course = CoursePage.objects.filter(pk=course_id).first()
+    course = CoursePage.objects.filter(pk=instance.course_id).first()
     if course is not None:
         roles.course_instructors_sync(course)
 
@@ -97,6 +88,8 @@ def _sync_course_instructors(course_id: int) -> None:
 def program_saved(sender, instance: ProgramPage, raw=False, **kwargs):
     if raw:
         return
+    # Partners are written after the page row (modelcluster commits relations last), so the
+    # workflow follows once the transaction commits; publishing syncs it again at once.
     program_id = instance.pk
     transaction.on_commit(lambda: _sync_program(program_id))
 
@@ -117,6 +110,8 @@ def _university_of_page(page):
 
 @receiver(page_published)
 def audit_publish(sender, instance, revision=None, **kwargs):
+    if isinstance(instance.specific, ProgramPage):
+        roles.program_workflow_sync(instance.specific)
     actor = getattr(revision, "user", None) or _actor()
     audit_record(
         actor=actor,
@@ -148,4 +143,3 @@ def audit_task_approved(sender, instance, user=None, **kwargs):
 @receiver(task_rejected)
 def audit_task_rejected(sender, instance, user=None, **kwargs):
     _audit_task("workflow.task_rejected", instance.task, user, instance.workflow_state)
-

@@ -99,7 +99,10 @@ def _client_from_basic(header: str) -> LRSClient:
             raise XAPIError("unknown or inactive credentials", 401)
         _VERIFIED[key] = (digest, time.monotonic() + _VERIFIED_TTL_SECONDS)
     now = timezone.now()
-    if client.last_used_at is None or (now - client.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS:
+    if (
+        client.last_used_at is None
+        or (now - client.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS
+    ):
         LRSClient.objects.filter(pk=client.pk).update(last_used_at=now)
     return client
 
@@ -167,7 +170,9 @@ def statements_for_write(principal: Principal, statements: list[dict]) -> list[d
 # --- documents ------------------------------------------------------------------------------
 
 
-def check_document_access(principal: Principal, *, agent: dict | None, write: bool, kind: str) -> None:
+def check_document_access(
+    principal: Principal, *, agent: dict | None, write: bool, kind: str
+) -> None:
     """Learners touch only their own state and agent profile, and read activity profiles."""
     if not principal.is_learner:
         return

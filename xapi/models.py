@@ -126,7 +126,9 @@ class StatementKey(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["kind", "value_hash", "stored", "statement"], name="xapi_key_lookup"),
+            models.Index(
+                fields=["kind", "value_hash", "stored", "statement"], name="xapi_key_lookup"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -85,7 +85,9 @@ def statements_page(
             rows = rows.filter(
                 Exists(
                     StatementKey.objects.filter(
-                        statement_id=OuterRef("statement_id"), kind=other_kind, value_hash=other_hash
+                        statement_id=OuterRef("statement_id"),
+                        kind=other_kind,
+                        value_hash=other_hash,
                     )
                 )
             )
@@ -129,7 +131,11 @@ def statement_by_id(visible, statement_id: str, *, voided: bool) -> Statement | 
 
 
 def _ids_agent(agent: dict) -> dict:
-    out = {k: agent[k] for k in ("objectType", "mbox", "mbox_sha1sum", "openid", "account") if k in agent}
+    out = {
+        k: agent[k]
+        for k in ("objectType", "mbox", "mbox_sha1sum", "openid", "account")
+        if k in agent
+    }
     if agent.get("objectType") == "Group" and not agent_ifi(agent):
         out["member"] = [_ids_agent(m) for m in agent.get("member", [])]
     return out
@@ -158,7 +164,9 @@ def _canonical_definition(definition: dict, accept: list[str]) -> dict:
     for key in ("choices", "scale", "source", "target", "steps"):
         if isinstance(out.get(key), list):
             out[key] = [
-                dict(c, description=_pick_language(c["description"], accept)) if "description" in c else c
+                dict(c, description=_pick_language(c["description"], accept))
+                if "description" in c
+                else c
                 for c in out[key]
             ]
     return out
@@ -232,7 +240,9 @@ def canonical_activities(statements: list[Statement], university_id: int | None)
 
 
 def activity_definition(iri: str, university_id: int | None) -> dict:
-    activity = Activity.objects.filter(university_id=university_id, iri_hash=value_hash(iri)).first()
+    activity = Activity.objects.filter(
+        university_id=university_id, iri_hash=value_hash(iri)
+    ).first()
     return activity.definition if activity else {}
 
 

@@ -212,7 +212,9 @@ def _check_attachment_parts(statements: list[dict], parts: dict[str, AttachmentP
                 )
     unused = set(parts) - declared
     if unused:
-        raise XAPIError("attachment part(s) not declared by any statement: " + ", ".join(sorted(unused)))
+        raise XAPIError(
+            "attachment part(s) not declared by any statement: " + ", ".join(sorted(unused))
+        )
 
 
 def _prepare(statement: dict, *, authority: dict, stored: dt.datetime) -> dict:
@@ -266,24 +268,28 @@ def _update_activities(statements: list[dict], university_id: int | None) -> Non
     if not incoming:
         return
     hashes = {value_hash(iri): iri for iri in incoming}
-    existing = {
-        a.iri_hash: a
-        for a in Activity.objects.select_for_update().filter(
-            university_id=university_id, iri_hash__in=list(hashes)
-        )
-    }
+    # Insert missing rows first (ignoring ones a concurrent request just inserted), then lock
+    # all of them in one order, so concurrent batches about the same activities neither
+    # collide on the unique constraint nor deadlock.
+    Activity.objects.bulk_create(
+        [
+            Activity(university_id=university_id, iri_hash=h, iri=iri, definition={})
+            for h, iri in hashes.items()
+        ],
+        ignore_conflicts=True,
+    )
+    locked = (
+        Activity.objects.select_for_update()
+        .filter(university_id=university_id, iri_hash__in=list(hashes))
+        .order_by("iri_hash")
+    )
     to_update = []
-    for iri_hash, iri in hashes.items():
-        activity = existing.get(iri_hash)
-        if activity is None:
-            Activity.objects.create(
-                university_id=university_id, iri_hash=iri_hash, iri=iri, definition=incoming[iri]
-            )
-        else:
-            merged = _merge_definition(activity.definition, incoming[iri])
-            if merged != activity.definition:
-                activity.definition = merged
-                to_update.append(activity)
+    for activity in locked:
+        merged = _merge_definition(activity.definition, incoming[hashes[activity.iri_hash]])
+        if merged != activity.definition:
+            activity.definition = merged
+            activity.updated = timezone.now()  # bulk_update skips auto_now
+            to_update.append(activity)
     if to_update:
         Activity.objects.bulk_update(to_update, ["definition", "updated"])
 
@@ -334,9 +340,7 @@ def statements_store(
 
         new_ids = {uuid.UUID(s["id"]) for s in new}
         targets = {_target_id(s) for s in new} - {None}
-        voiding_targets = {
-            _target_id(s) for s in new if s["verb"]["id"] == VOIDED_VERB
-        }
+        voiding_targets = {_target_id(s) for s in new if s["verb"]["id"] == VOIDED_VERB}
         if voiding_targets and not may_void:
             raise XAPIError("these credentials may not void statements", 403)
         target_rows = {
@@ -356,9 +360,7 @@ def statements_store(
         voided_on_arrival = set(
             Statement.objects.filter(
                 is_voiding=True, target_statement_id__in=new_ids, university_id=university_id
-            ).values_list(
-                "target_statement_id", flat=True
-            )
+            ).values_list("target_statement_id", flat=True)
         ) | (voiding_targets & new_ids)
 
         learner_ids = {learner_id_from_agent(s["actor"]) for s in new} - {None}
@@ -394,7 +396,9 @@ def statements_store(
             Statement.objects.bulk_create(rows)
         except IntegrityError:
             # Another request stored one of these ids between our check and our insert.
-            raise XAPIError("a statement with one of these ids was stored concurrently", 409) from None
+            raise XAPIError(
+                "a statement with one of these ids was stored concurrently", 409
+            ) from None
         if not rows[0].pk:
             rows = list(Statement.objects.filter(statement_id__in=new_ids))
         by_id = {row.statement_id: row for row in rows}
@@ -507,7 +511,9 @@ class DocumentAddress:
         }
 
 
-def _check_preconditions(document: Document | None, *, if_match: str | None, if_none_match: str | None) -> None:
+def _check_preconditions(
+    document: Document | None, *, if_match: str | None, if_none_match: str | None
+) -> None:
     if if_match is not None:
         tags = {tag.strip().strip('"') for tag in if_match.split(",")}
         if document is None or ("*" not in tags and document.etag not in tags):
@@ -554,13 +560,14 @@ def document_save(
             )
         if merge and document is not None:
             incoming = _json_object(content, content_type, "the posted document")
-            current = _json_object(bytes(document.content), document.content_type, "the stored document")
+            current = _json_object(
+                bytes(document.content), document.content_type, "the stored document"
+            )
             current.update(incoming)
             content = json.dumps(current, ensure_ascii=False).encode("utf-8")
             content_type = "application/json"
-        elif merge:
-            if content_type == "application/json":
-                _json_object(content, content_type, "the posted document")
+        elif merge and content_type == "application/json":
+            _json_object(content, content_type, "the posted document")
         now = timezone.now()
         if document is None:
             document = Document(

@@ -39,9 +39,12 @@ def _without_signatures(statement: dict) -> dict:
 
 def sha2_hex(content: bytes, like: str) -> str:
     """Hash `content` with the SHA-2 variant whose hex digest is as long as `like`."""
-    algorithm = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}.get(
-        len(like), hashlib.sha256
-    )
+    algorithm = {
+        56: hashlib.sha224,
+        64: hashlib.sha256,
+        96: hashlib.sha384,
+        128: hashlib.sha512,
+    }.get(len(like), hashlib.sha256)
     return algorithm(content).hexdigest()
 
 

@@ -41,7 +41,9 @@ def _fail(path: str, problem: str, status: int = 400) -> XAPIError:
 
 # --- scalar formats -------------------------------------------------------------------------
 
-_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # Characters RFC 3987 never allows unescaped in an IRI, plus whitespace and controls.
 _IRI_FORBIDDEN_RE = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`]")
@@ -78,11 +80,34 @@ _LANGTAG = (
 _LANGUAGE_TAG_RE = re.compile(rf"^(?:{_LANGTAG}|x(?:-{_ALNUM}{{1,8}})+)$", re.IGNORECASE)
 _GRANDFATHERED = {
     tag.lower()
-    for tag in (
-        "en-GB-oed i-ami i-bnn i-default i-enochian i-hak i-klingon i-lux i-mingo i-navajo "
-        "i-pwn i-tao i-tay i-tsu sgn-BE-FR sgn-BE-NL sgn-CH-DE art-lojban cel-gaulish "
-        "no-bok no-nyn zh-guoyu zh-hakka zh-min zh-min-nan zh-xiang"
-    ).split()
+    for tag in [
+        "en-GB-oed",
+        "i-ami",
+        "i-bnn",
+        "i-default",
+        "i-enochian",
+        "i-hak",
+        "i-klingon",
+        "i-lux",
+        "i-mingo",
+        "i-navajo",
+        "i-pwn",
+        "i-tao",
+        "i-tay",
+        "i-tsu",
+        "sgn-BE-FR",
+        "sgn-BE-NL",
+        "sgn-CH-DE",
+        "art-lojban",
+        "cel-gaulish",
+        "no-bok",
+        "no-nyn",
+        "zh-guoyu",
+        "zh-hakka",
+        "zh-min",
+        "zh-min-nan",
+        "zh-xiang",
+    ]
 }
 
 
@@ -223,10 +248,15 @@ _GROUP_KEYS = _AGENT_KEYS | {"member"}
 def _check_ifi(obj: dict, path: str, *, required: bool) -> None:
     present = [key for key in IFI_KEYS if key in obj]
     if len(present) > 1:
-        raise _fail(path, "must use exactly one inverse functional identifier, found " + ", ".join(present))
+        raise _fail(
+            path, "must use exactly one inverse functional identifier, found " + ", ".join(present)
+        )
     if not present:
         if required:
-            raise _fail(path, "needs one inverse functional identifier (mbox, mbox_sha1sum, openid or account)")
+            raise _fail(
+                path,
+                "needs one inverse functional identifier (mbox, mbox_sha1sum, openid or account)",
+            )
         return
     key = present[0]
     value = obj[key]
@@ -388,7 +418,9 @@ def validate_activity_definition(value: Any, path: str) -> dict:
             raise _fail(f"{path}.correctResponsesPattern", "must be an array of strings")
     for key in _COMPONENT_LISTS & obj.keys():
         if key not in _INTERACTION_TYPES[interaction_type]:
-            raise _fail(f"{path}.{key}", f'is not supported for interactionType "{interaction_type}"')
+            raise _fail(
+                f"{path}.{key}", f'is not supported for interactionType "{interaction_type}"'
+            )
         components = obj[key]
         if not isinstance(components, list):
             raise _fail(f"{path}.{key}", "must be an array of interaction components")
@@ -529,7 +561,10 @@ def validate_attachment(value: Any, path: str) -> dict:
         raise _fail(f"{path}.sha2", "must be a hex-encoded SHA-2 hash")
     if "fileUrl" in obj:
         _check_iri(obj["fileUrl"], f"{path}.fileUrl")
-    if obj["usageType"] == SIGNATURE_USAGE_TYPE and obj["contentType"] != "application/octet-stream":
+    if (
+        obj["usageType"] == SIGNATURE_USAGE_TYPE
+        and obj["contentType"] != "application/octet-stream"
+    ):
         raise _fail(f"{path}.contentType", 'a signature must be sent as "application/octet-stream"')
     return obj
 
@@ -592,7 +627,9 @@ def _validate_body(obj: dict, path: str, *, substatement: bool) -> dict:
         _check_uuid(obj["id"], f"{prefix}id")
     validate_actor(obj["actor"], f"{prefix}actor")
     verb = validate_verb(obj["verb"], f"{prefix}verb")
-    statement_object = _validate_object(obj["object"], f"{prefix}object", in_substatement=substatement)
+    statement_object = _validate_object(
+        obj["object"], f"{prefix}object", in_substatement=substatement
+    )
     if verb["id"] == VOIDED_VERB and statement_object.get("objectType") != "StatementRef":
         raise _fail(f"{prefix}object", "a voiding Statement's object must be a StatementRef")
     if "result" in obj:

@@ -30,7 +30,13 @@ from universities.models import University
 from universities.selectors import has_role, is_platform_staff
 
 from . import conf, multipart, selectors, services
-from .access import Principal, check_document_access, principal_for_request, statements_for_write, statements_visible_to
+from .access import (
+    Principal,
+    check_document_access,
+    principal_for_request,
+    statements_for_write,
+    statements_visible_to,
+)
 from .models import LRSClient
 from .signatures import check_signed_statement, sha2_hex
 from .validation import (
@@ -99,9 +105,7 @@ def _single_values(query: QueryDict, where: str) -> dict[str, str]:
 
 def _unfold(request) -> XRequest:
     headers = {
-        name: request.headers[name]
-        for name in _HEADER_FORM_FIELDS
-        if name in request.headers
+        name: request.headers[name] for name in _HEADER_FORM_FIELDS if name in request.headers
     }
     params = _single_values(request.GET, "query string")
     if request.method == "POST" and "method" in params:
@@ -109,9 +113,17 @@ def _unfold(request) -> XRequest:
         if method not in _ALTERNATE_METHODS:
             raise XAPIError("the method parameter names no xAPI method")
         if params:
-            raise XAPIError("with the alternate request syntax, only 'method' may be in the query string")
-        if not headers.get("content-type", "").lower().startswith("application/x-www-form-urlencoded"):
-            raise XAPIError("the alternate request syntax needs an application/x-www-form-urlencoded body")
+            raise XAPIError(
+                "with the alternate request syntax, only 'method' may be in the query string"
+            )
+        if (
+            not headers.get("content-type", "")
+            .lower()
+            .startswith("application/x-www-form-urlencoded")
+        ):
+            raise XAPIError(
+                "the alternate request syntax needs an application/x-www-form-urlencoded body"
+            )
         try:
             form = QueryDict(_read_body(request), encoding="utf-8")
         except UnicodeDecodeError:
@@ -146,20 +158,23 @@ def _check_version(headers: dict[str, str]) -> None:
 
 
 def _error_response(exc: XAPIError) -> HttpResponse:
-    response = JsonResponse({"error": {"code": exc.status, "message": exc.message}}, status=exc.status)
+    response = JsonResponse(
+        {"error": {"code": exc.status, "message": exc.message}}, status=exc.status
+    )
     if exc.status == 401:
         response["WWW-Authenticate"] = 'Basic realm="xAPI"'
     return response
 
 
-def xapi_endpoint(methods: set[str], *, authenticate: bool = True, consistent_through: bool = False):
+def xapi_endpoint(
+    methods: set[str], *, authenticate: bool = True, consistent_through: bool = False
+):
     """Wrap a resource handler `(xrequest) -> HttpResponse` with the shared xAPI rules."""
 
     def decorator(handler):
         @csrf_exempt
         @functools.wraps(handler)
         def view(request, *args, **kwargs):
-            request.urlconf = "xapi.response_urls"
             try:
                 xrequest = _unfold(request)
                 if xrequest.method == "HEAD":
@@ -182,7 +197,9 @@ def xapi_endpoint(methods: set[str], *, authenticate: bool = True, consistent_th
             response["X-Experience-API-Version"] = XAPI_VERSION
             if consistent_through:
                 margin = dt.timedelta(seconds=conf.consistency_margin_seconds())
-                response["X-Experience-API-Consistent-Through"] = format_timestamp(timezone.now() - margin)
+                response["X-Experience-API-Consistent-Through"] = format_timestamp(
+                    timezone.now() - margin
+                )
             return response
 
         return view
@@ -362,7 +379,9 @@ def _statement_result(xrequest: XRequest) -> HttpResponse:
             next_params["cursor"] = selectors.encode_cursor(*position)
             more = xrequest.django.path + "?" + urlencode(next_params)
     activities = (
-        selectors.canonical_activities(statements, principal.university_id) if fmt == "canonical" else {}
+        selectors.canonical_activities(statements, principal.university_id)
+        if fmt == "canonical"
+        else {}
     )
     rendered = [
         selectors.format_statement(s.data, fmt, accept_languages=accept, activities=activities)
@@ -443,9 +462,7 @@ def _document_write(xrequest: XRequest, address, id_param: str, *, profile: bool
     if method == "DELETE":
         if id_param not in xrequest.params and profile:
             raise XAPIError(f"the {id_param} parameter is required")
-        services.document_delete(
-            address, if_match=if_match, single=id_param in xrequest.params
-        )
+        services.document_delete(address, if_match=if_match, single=id_param in xrequest.params)
         return HttpResponse(status=204)
     _required(xrequest, id_param)
     services.document_save(
@@ -578,7 +595,9 @@ def client_list(request, code: str):
     if request.method == "POST":
         action = request.POST.get("action", "create")
         if action == "deactivate":
-            client = get_object_or_404(LRSClient, pk=request.POST.get("client"), university=university)
+            client = get_object_or_404(
+                LRSClient, pk=request.POST.get("client"), university=university
+            )
             services.lrs_client_deactivate(client=client)
             messages.success(request, _("The client was deactivated."))
             return redirect("xapi:clients", code=university.code)

@@ -1,3 +1,4 @@
+import fcntl
 import json
 import subprocess
 from pathlib import Path
@@ -21,8 +22,10 @@ INTEROP = Path(__file__).resolve().parent.parent / "interop"
 def complete_course(learner, course) -> Enrollment:
     """Complete `course` as the learner would, lesson by lesson, committing as views do."""
     run = course.runs.first() or open_run(course)
-    with transaction.atomic():
-        enrollment = enrollment_create(learner=learner, run=run)
+    enrollment = Enrollment.objects.filter(learner=learner, run=run).first()
+    if enrollment is None:
+        with transaction.atomic():
+            enrollment = enrollment_create(learner=learner, run=run)
     for lesson in lessons_of(course):
         with transaction.atomic():
             lesson_mark_complete(enrollment=enrollment, lesson_key=lesson.translation_key)
@@ -64,13 +67,16 @@ def issued(learner, course, django_capture_on_commit_callbacks):
 @pytest.fixture(scope="session")
 def node_verifier():
     """The Node verifier, installed from the lock file if needed (npm registry only)."""
-    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").exists():
-        subprocess.run(
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-            cwd=INTEROP,
-            check=True,
-            capture_output=True,
-        )
+    # A lock, because pytest-xdist workers may all reach this fixture at once.
+    with open(INTEROP / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").exists():
+            subprocess.run(
+                ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+                cwd=INTEROP,
+                check=True,
+                capture_output=True,
+            )
 
     def verify(credential_path, did_documents=(), status_lists=()) -> dict:
         command = ["node", str(INTEROP / "verify.mjs"), str(credential_path)]

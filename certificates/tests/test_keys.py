@@ -38,7 +38,9 @@ def test_kek_from_file(tmp_path):
         keys.key_encryption_key({keys.KEK_FILE_ENV: str(tmp_path / "missing")})
 
 
-@pytest.mark.parametrize("value", ["short", "!!!notbase64!!!", base64.b64encode(bytes(16)).decode()])
+@pytest.mark.parametrize(
+    "value", ["short", "!!!notbase64!!!", base64.b64encode(bytes(16)).decode()]
+)
 def test_malformed_kek_is_refused(value):
     with pytest.raises(keys.KeyEncryptionError):
         keys.key_encryption_key({keys.KEK_ENV: value})

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "audit",
     "teaching",
     "demo",
+    "outbox",
     # Wagtail and its i18n.
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -84,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "lms.locale.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,6 +176,11 @@ LANGUAGES = [
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Paths served outside the language prefix: their 404s stay 404s (see lms/locale.py).
+LANGUAGE_NEUTRAL_PATH_PREFIXES = [
+    "/admin/", "/api/", "/xapi/", "/h5p/", "/healthz", "/static/", "/media/", "/documents/",
+    "/verify/", "/universities/", "/credentials/", "/i18n/",
+]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -208,6 +214,15 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
+# How long Redis keeps an unacknowledged message before handing it to another worker: the
+# window after which work of a killed worker is retried.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
+}
+
 
 # Django 6.1's MAILERS replaces the EMAIL_* settings (deprecated in 6.1).
 def mailers_from_env(default_backend: str) -> dict:

@@ -11,3 +11,18 @@ STORAGES = {
 }
 ACCOUNT_RATE_LIMITS = False
 ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+
+    # A file, not SQLite's shared-cache memory database: that one answers concurrent writers
+    # with "table is locked" instead of waiting, and the capacity race test needs real waiting.
+    # The pid keeps concurrent test runs in one checkout apart.
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
+    # Durability is worthless for a throw-away test database; fsyncs would dominate the run.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )

@@ -121,3 +121,21 @@ def test_production_passes_the_deploy_check():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/xapi/no-such-thing", "/healthzz/"])
+def test_language_neutral_paths_answer_404_not_a_language_redirect(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_without_a_language_prefix_redirect_to_one(client):
+    response = client.get("/catalogue/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/catalogue/"
+
+
+@pytest.mark.django_db
+def test_unknown_language_prefix_is_not_found(client):
+    assert client.get("/xx/catalogue/").status_code == 404

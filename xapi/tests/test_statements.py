@@ -3,7 +3,7 @@
 import hashlib
 import json
 import uuid
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.test import override_settings
@@ -25,7 +25,10 @@ def test_about_is_public_and_names_the_version(client):
     assert response["X-Experience-API-Version"] == "1.0.3"
 
 
-@pytest.mark.parametrize(("header", "status"), [(None, 400), ("0.95", 400), ("1.1.0", 400), ("1.0", 200), ("1.0.1", 200), ("abc", 400)])
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [(None, 400), ("0.95", 400), ("1.1.0", 400), ("1.0", 200), ("1.0.1", 200), ("abc", 400)],
+)
 def test_version_header(lrs_a, header, status):
     extra = {"HTTP_X_EXPERIENCE_API_VERSION": header} if header else {}
     auth = {k: v for k, v in lrs_a.auth.items() if k != "HTTP_X_EXPERIENCE_API_VERSION"}
@@ -53,7 +56,9 @@ def test_deactivated_client_is_refused(lrs_a):
 
 
 def test_post_stores_and_get_returns_it_with_lrs_properties(lrs_a):
-    statement = make_statement(context={"contextActivities": {"parent": {"id": "http://example.com/quiz"}}})
+    statement = make_statement(
+        context={"contextActivities": {"parent": {"id": "http://example.com/quiz"}}}
+    )
     response = lrs_a.post("statements", statement)
     assert response.status_code == 200
     assert response.json() == [statement["id"]]
@@ -96,7 +101,9 @@ def test_put_statement(lrs_a):
 def test_put_without_id_in_body_uses_the_parameter(lrs_a):
     statement = make_statement()
     statement_id = statement.pop("id")
-    assert lrs_a.put("statements", statement, query=f"?statementId={statement_id}").status_code == 204
+    assert (
+        lrs_a.put("statements", statement, query=f"?statementId={statement_id}").status_code == 204
+    )
     assert Statement.objects.filter(statement_id=statement_id).exists()
 
 
@@ -123,7 +130,10 @@ def test_replayed_statement_is_a_no_op_and_a_changed_one_is_a_conflict(lrs_a):
     first = Statement.objects.get()
     # The same statement again, e.g. a retry after a lost response: accepted, nothing changes.
     assert lrs_a.post("statements", statement).status_code == 200
-    assert lrs_a.put("statements", statement, query=f"?statementId={statement['id']}").status_code == 204
+    assert (
+        lrs_a.put("statements", statement, query=f"?statementId={statement['id']}").status_code
+        == 204
+    )
     assert Statement.objects.count() == 1
     assert Statement.objects.get().stored == first.stored
     changed = dict(statement, result={"success": True})
@@ -146,9 +156,17 @@ def test_batch_is_stored_in_order(lrs_a):
 HOSTILE_BODIES = [
     ("malformed json", b'{"actor": ', 400),
     ("not utf-8", b'\xff\xfe{"a": 1}', 400),
-    ("wrong type for actor", {"actor": "me", "verb": {"id": "http://x.y/v"}, "object": {"id": "http://x.y/a"}}, 400),
+    (
+        "wrong type for actor",
+        {"actor": "me", "verb": {"id": "http://x.y/v"}, "object": {"id": "http://x.y/a"}},
+        400,
+    ),
     ("invalid verb IRI", make_statement(verb={"id": "answered"}), 400),
-    ("bad language map", make_statement(verb={"id": "http://x.y/v", "display": {"not a tag": "x"}}), 400),
+    (
+        "bad language map",
+        make_statement(verb={"id": "http://x.y/v", "display": {"not a tag": "x"}}),
+        400,
+    ),
     ("number as string", make_statement(result={"score": {"raw": "10"}}), 400),
     ("unknown property", make_statement(grade="A"), 400),
     ("null value", make_statement(result=None), 400),
@@ -159,7 +177,9 @@ HOSTILE_BODIES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "body", "status"), HOSTILE_BODIES, ids=[row[0] for row in HOSTILE_BODIES])
+@pytest.mark.parametrize(
+    ("name", "body", "status"), HOSTILE_BODIES, ids=[row[0] for row in HOSTILE_BODIES]
+)
 def test_hostile_statement_bodies_store_nothing(lrs_a, name, body, status):
     if body == "duplicate":
         statement = make_statement()
@@ -205,7 +225,9 @@ def test_single_statement_parameters_exclude_filters(lrs_a):
     assert lrs_a.get("statements", both).status_code == 400
     with_filter = {"statementId": statement_id, "verb": "http://x.y/v"}
     assert lrs_a.get("statements", with_filter).status_code == 400
-    assert lrs_a.get("statements", {"statementId": statement_id, "format": "ids"}).status_code == 404
+    assert (
+        lrs_a.get("statements", {"statementId": statement_id, "format": "ids"}).status_code == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -231,7 +253,9 @@ def test_bad_query_parameters(lrs_a, params):
 def test_voiding(lrs_a):
     target = make_statement()
     lrs_a.post("statements", target)
-    voiding = make_statement(verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": target["id"]})
+    voiding = make_statement(
+        verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": target["id"]}
+    )
     assert lrs_a.post("statements", voiding).status_code == 200
     assert lrs_a.get("statements", {"statementId": target["id"]}).status_code == 404
     voided = lrs_a.get("statements", {"voidedStatementId": target["id"]})
@@ -241,14 +265,18 @@ def test_voiding(lrs_a):
     # The voiding statement is not voided, so voidedStatementId does not find it.
     assert lrs_a.get("statements", {"voidedStatementId": voiding["id"]}).status_code == 404
     # A voiding statement cannot itself be voided.
-    again = make_statement(verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": voiding["id"]})
+    again = make_statement(
+        verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": voiding["id"]}
+    )
     assert lrs_a.post("statements", again).status_code == 400
     assert not Statement.objects.filter(statement_id=again["id"]).exists()
 
 
 def test_voiding_statement_may_arrive_first(lrs_a):
     target = make_statement()
-    voiding = make_statement(verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": target["id"]})
+    voiding = make_statement(
+        verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": target["id"]}
+    )
     assert lrs_a.post("statements", voiding).status_code == 200
     assert lrs_a.post("statements", target).status_code == 200
     assert lrs_a.get("statements", {"statementId": target["id"]}).status_code == 404
@@ -258,7 +286,9 @@ def test_voiding_statement_may_arrive_first(lrs_a):
 def test_voiding_another_universitys_statement_is_forbidden(lrs_a, lrs_b):
     target = make_statement()
     lrs_b.post("statements", target)
-    voiding = make_statement(verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": target["id"]})
+    voiding = make_statement(
+        verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": target["id"]}
+    )
     assert lrs_a.post("statements", voiding).status_code == 403
     assert not Statement.objects.get(statement_id=target["id"]).voided
 
@@ -287,19 +317,36 @@ def test_filters(lrs_a):
     lrs_a.post("statements", [plain, other_verb, with_context, other_actor, group_actor])
 
     learner = json.dumps({"mbox": "mailto:learner@example.com"})
-    assert set(_ids(lrs_a.get("statements", {"verb": "http://example.com/verbs/skipped"}))) == {other_verb["id"]}
+    assert set(_ids(lrs_a.get("statements", {"verb": "http://example.com/verbs/skipped"}))) == {
+        other_verb["id"]
+    }
     assert set(_ids(lrs_a.get("statements", {"activity": "http://example.com/quiz"}))) == set()
     assert set(
-        _ids(lrs_a.get("statements", {"activity": "http://example.com/quiz", "related_activities": "true"}))
+        _ids(
+            lrs_a.get(
+                "statements", {"activity": "http://example.com/quiz", "related_activities": "true"}
+            )
+        )
     ) == {with_context["id"]}
-    assert set(_ids(lrs_a.get("statements", {"registration": registration}))) == {with_context["id"]}
+    assert set(_ids(lrs_a.get("statements", {"registration": registration}))) == {
+        with_context["id"]
+    }
     assert set(_ids(lrs_a.get("statements", {"agent": learner}))) == {
-        plain["id"], other_verb["id"], with_context["id"], group_actor["id"]
+        plain["id"],
+        other_verb["id"],
+        with_context["id"],
+        group_actor["id"],
     }
     teacher = json.dumps({"mbox": "mailto:teacher@example.com"})
     assert _ids(lrs_a.get("statements", {"agent": teacher})) == []
-    assert _ids(lrs_a.get("statements", {"agent": teacher, "related_agents": "true"})) == [with_context["id"]]
-    combined = {"agent": learner, "verb": "http://adlnet.gov/expapi/verbs/answered", "activity": "http://example.com/activities/q1"}
+    assert _ids(lrs_a.get("statements", {"agent": teacher, "related_agents": "true"})) == [
+        with_context["id"]
+    ]
+    combined = {
+        "agent": learner,
+        "verb": "http://adlnet.gov/expapi/verbs/answered",
+        "activity": "http://example.com/activities/q1",
+    }
     assert set(_ids(lrs_a.get("statements", combined))) == {plain["id"], group_actor["id"]}
 
 
@@ -316,7 +363,10 @@ def test_statement_ref_targets_meet_filters(lrs_a):
     assert set(found) == {original["id"], comment["id"]}
     # A reference stored before its target inherits the target's keys when it arrives.
     later_target = make_statement(object={"id": "http://example.com/activities/late"})
-    early_ref = make_statement(verb={"id": "http://example.com/verbs/graded"}, object={"objectType": "StatementRef", "id": later_target["id"]})
+    early_ref = make_statement(
+        verb={"id": "http://example.com/verbs/graded"},
+        object={"objectType": "StatementRef", "id": later_target["id"]},
+    )
     lrs_a.post("statements", early_ref)
     lrs_a.post("statements", later_target)
     found = _ids(lrs_a.get("statements", {"activity": "http://example.com/activities/late"}))
@@ -373,15 +423,25 @@ def test_limit_and_formats(lrs_a):
     lrs_a.post("statements", statement)
     lrs_a.post(
         "statements",
-        make_statement(object={"id": "http://example.com/activities/q1", "definition": {"name": {"de": "Frage 1"}}}),
+        make_statement(
+            object={
+                "id": "http://example.com/activities/q1",
+                "definition": {"name": {"de": "Frage 1"}},
+            }
+        ),
     )
     assert len(_ids(lrs_a.get("statements", {"limit": "1"}))) == 1
     ids_format = lrs_a.get("statements", {"statementId": statement["id"], "format": "ids"}).json()
     assert ids_format["actor"] == {"objectType": "Agent", "mbox": "mailto:learner@example.com"}
     assert ids_format["verb"] == {"id": statement["verb"]["id"]}
-    assert ids_format["object"] == {"objectType": "Activity", "id": "http://example.com/activities/q1"}
+    assert ids_format["object"] == {
+        "objectType": "Activity",
+        "id": "http://example.com/activities/q1",
+    }
     canonical = lrs_a.get(
-        "statements", {"statementId": statement["id"], "format": "canonical"}, HTTP_ACCEPT_LANGUAGE="de"
+        "statements",
+        {"statementId": statement["id"], "format": "canonical"},
+        HTTP_ACCEPT_LANGUAGE="de",
     ).json()
     # The canonical definition merged later languages; one language is returned per map.
     assert canonical["object"]["definition"]["name"] == {"de": "Frage 1"}
@@ -415,7 +475,7 @@ def _attachment_statement(content: bytes, **extra):
 
 def _multipart(statement, parts):
     body, content_type = multipart.build(
-        [({"Content-Type": "application/json"}, json.dumps(statement).encode())] + parts
+        [({"Content-Type": "application/json"}, json.dumps(statement).encode()), *parts]
     )
     return body, content_type
 
@@ -425,7 +485,16 @@ def test_attachments_multipart_roundtrip(lrs_a):
     statement, sha2 = _attachment_statement(content)
     body, content_type = _multipart(
         statement,
-        [({"Content-Type": "text/plain", "Content-Transfer-Encoding": "binary", "X-Experience-API-Hash": sha2}, content)],
+        [
+            (
+                {
+                    "Content-Type": "text/plain",
+                    "Content-Transfer-Encoding": "binary",
+                    "X-Experience-API-Hash": sha2,
+                },
+                content,
+            )
+        ],
     )
     response = lrs_a.post("statements", body, content_type=content_type)
     assert response.status_code == 200, response.content
@@ -445,11 +514,25 @@ def test_attachment_with_file_url_needs_no_part(lrs_a):
     assert lrs_a.post("statements", statement).status_code == 200
 
 
-@pytest.mark.parametrize("case", ["hash mismatch", "missing part", "no hash header", "not binary", "undeclared part", "no closing boundary"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "hash mismatch",
+        "missing part",
+        "no hash header",
+        "not binary",
+        "undeclared part",
+        "no closing boundary",
+    ],
+)
 def test_hostile_attachments_store_nothing(lrs_a, case):
     content = b"attachment data"
     statement, sha2 = _attachment_statement(content)
-    headers = {"Content-Type": "text/plain", "Content-Transfer-Encoding": "binary", "X-Experience-API-Hash": sha2}
+    headers = {
+        "Content-Type": "text/plain",
+        "Content-Transfer-Encoding": "binary",
+        "X-Experience-API-Hash": sha2,
+    }
     parts = [(headers, content)]
     if case == "hash mismatch":
         parts = [(headers, b"different data!")]
@@ -461,7 +544,9 @@ def test_hostile_attachments_store_nothing(lrs_a, case):
         parts = [({**headers, "Content-Transfer-Encoding": "base64"}, content)]
     elif case == "undeclared part":
         extra = b"extra"
-        parts.append(({**headers, "X-Experience-API-Hash": hashlib.sha256(extra).hexdigest()}, extra))
+        parts.append(
+            ({**headers, "X-Experience-API-Hash": hashlib.sha256(extra).hexdigest()}, extra)
+        )
     body, content_type = _multipart(statement, parts)
     if case == "no closing boundary":
         body = body.rsplit(b"--xapi-", 1)[0]
@@ -469,6 +554,10 @@ def test_hostile_attachments_store_nothing(lrs_a, case):
     assert response.status_code == 400
     assert Statement.objects.count() == 0
     assert AttachmentContent.objects.count() == 0
+
+
+def _form_post(lrs, path, form):
+    return lrs.client.post(path, urlencode(form), content_type="application/x-www-form-urlencoded")
 
 
 def test_alternate_request_syntax(lrs_a):
@@ -479,20 +568,22 @@ def test_alternate_request_syntax(lrs_a):
         "Authorization": lrs_a.auth["HTTP_AUTHORIZATION"],
         "statementId": statement["id"],
     }
-    response = lrs_a.client.post(f"/xapi/statements?method=PUT", form)
+    response = _form_post(lrs_a, "/xapi/statements?method=PUT", form)
     assert response.status_code == 204, response.content
     query = {
         "X-Experience-API-Version": "1.0.3",
         "Authorization": lrs_a.auth["HTTP_AUTHORIZATION"],
         "statementId": statement["id"],
     }
-    got = lrs_a.client.post("/xapi/statements?method=GET", query)
+    got = _form_post(lrs_a, "/xapi/statements?method=GET", query)
     assert got.status_code == 200
     assert got.json()["id"] == statement["id"]
     # Other query string parameters are not allowed with the alternate syntax.
-    bad = lrs_a.client.post(f"/xapi/statements?method=GET&statementId={statement['id']}", query)
+    bad = _form_post(lrs_a, f"/xapi/statements?method=GET&statementId={statement['id']}", query)
     assert bad.status_code == 400
-    assert lrs_a.client.post("/xapi/statements?method=PATCH", query).status_code == 400
+    assert _form_post(lrs_a, "/xapi/statements?method=PATCH", query).status_code == 400
+    # A multipart form is not the alternate syntax.
+    assert lrs_a.client.post("/xapi/statements?method=GET", query).status_code == 400
 
 
 def test_scope_client_never_reads_another_universitys_statements(lrs_a, lrs_b):
@@ -503,7 +594,9 @@ def test_scope_client_never_reads_another_universitys_statements(lrs_a, lrs_b):
     assert _ids(lrs_a.get("statements")) == [mine["id"]]
     assert _ids(lrs_b.get("statements")) == [theirs["id"]]
     assert lrs_a.get("statements", {"statementId": theirs["id"]}).status_code == 404
-    assert _ids(lrs_a.get("statements", {"agent": json.dumps({"mbox": "mailto:learner@example.com"})})) == [mine["id"]]
+    assert _ids(
+        lrs_a.get("statements", {"agent": json.dumps({"mbox": "mailto:learner@example.com"})})
+    ) == [mine["id"]]
     # Replaying another university's statement id does not reveal or change it.
     response = lrs_a.post("statements", dict(theirs, result={"success": False}))
     assert response.status_code == 409

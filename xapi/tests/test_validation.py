@@ -77,7 +77,11 @@ TABLE = [
     # 2.2.s4.b1.b1 — no null values, except inside extensions.
     ("2.2.s4.b1.b1 null property", setter("result", None), False),
     ("2.2.s4.b1.b1 null nested", setter("actor.name", None), False),
-    ("2.2.s4.b1.b1 null in extension value ok", setter("result.extensions", {"http://e.x/k": None}), True),
+    (
+        "2.2.s4.b1.b1 null in extension value ok",
+        setter("result.extensions", {"http://e.x/k": None}),
+        True,
+    ),
     # 2.2.s4.b1.b2 / b3 — numbers and booleans are typed.
     ("2.2.s4.b1.b2 string score", setter("result.score", {"scaled": "0.5"}), False),
     ("2.2.s4.b1.b3 string boolean", setter("result.success", "true"), False),
@@ -94,7 +98,11 @@ TABLE = [
     ("2.2.s4.b1.b5 key case", lambda s: s.update({"Actor": s.pop("actor")}), False),
     ("2.2.s4.b1.b6 objectType case", setter("object.objectType", "activity"), False),
     ("2.2.s4.b1.b6 actor objectType case", setter("actor.objectType", "agent"), False),
-    ("2.2.s4.b1.b6 interactionType case", setter("object.definition.interactionType", "Choice"), False),
+    (
+        "2.2.s4.b1.b6 interactionType case",
+        setter("object.definition.interactionType", "Choice"),
+        False,
+    ),
     # 2.2.s4.b1.b7 / b8 — unknown keys; IRIs without a scheme.
     ("2.2.s4.b1.b7 unknown top-level", setter("foo", "bar"), False),
     ("2.2.s4.b1.b7 unknown in verb", setter("verb.foo", "bar"), False),
@@ -118,13 +126,24 @@ TABLE = [
         False,
     ),
     ("2.4.2.4 account needs name", setter("actor", {"account": {"homePage": "http://x.y"}}), False),
-    ("2.4.2.4 account homePage IRL", setter("actor", {"account": {"homePage": "x", "name": "1"}}), False),
-    ("2.4.2.4 account ok", setter("actor", {"account": {"homePage": "http://x.y", "name": "1"}}), True),
+    (
+        "2.4.2.4 account homePage IRL",
+        setter("actor", {"account": {"homePage": "x", "name": "1"}}),
+        False,
+    ),
+    (
+        "2.4.2.4 account ok",
+        setter("actor", {"account": {"homePage": "http://x.y", "name": "1"}}),
+        True,
+    ),
     # 2.4.2.2 — Groups.
     ("2.4.2.2.s4.b1 anonymous group needs member", setter("actor", {"objectType": "Group"}), False),
     (
         "2.4.2.2.s4.b2 no group in group",
-        setter("actor", {"objectType": "Group", "member": [{"objectType": "Group", "mbox": "mailto:g@x.y"}]}),
+        setter(
+            "actor",
+            {"objectType": "Group", "member": [{"objectType": "Group", "mbox": "mailto:g@x.y"}]},
+        ),
         False,
     ),
     (
@@ -132,7 +151,11 @@ TABLE = [
         setter("actor", {"objectType": "Group", "mbox": "mailto:g@x.y", "openid": "http://o.x/g"}),
         False,
     ),
-    ("2.4.2.2 identified group ok", setter("actor", {"objectType": "Group", "mbox": "mailto:g@x.y"}), True),
+    (
+        "2.4.2.2 identified group ok",
+        setter("actor", {"objectType": "Group", "mbox": "mailto:g@x.y"}),
+        True,
+    ),
     (
         "2.4.2.2 anonymous group ok",
         setter("actor", {"objectType": "Group", "member": [{"mbox": "mailto:m@x.y"}]}),
@@ -145,7 +168,11 @@ TABLE = [
     ("2.4.4.1 activity without objectType ok", deleter("object.objectType"), True),
     ("2.4.4.1 bad definition type IRI", setter("object.definition.type", "quiz"), False),
     ("2.4.4.1 moreInfo IRL", setter("object.definition.moreInfo", "not an irl"), False),
-    ("2.4.4.1.s13.b1 interaction needs valid type", setter("object.definition.interactionType", "essay"), False),
+    (
+        "2.4.4.1.s13.b1 interaction needs valid type",
+        setter("object.definition.interactionType", "essay"),
+        False,
+    ),
     (
         "2.4.4.1.s13.b1 interaction props need interactionType",
         setter("object.definition.correctResponsesPattern", ["a"]),
@@ -176,21 +203,49 @@ TABLE = [
         ),
         True,
     ),
-    ("2.4.4.2.s1.b1 agent object needs objectType", setter("object", {"mbox": "mailto:o@x.y"}), False),
-    ("2.4.4.2 agent object ok", setter("object", {"objectType": "Agent", "mbox": "mailto:o@x.y"}), True),
-    ("2.4.4.3.s4.b1 statementref needs objectType", setter("object", {"id": str(uuid.uuid4())}), False),
-    ("2.4.4.3.s4.b2 statementref id uuid", setter("object", {"objectType": "StatementRef", "id": "x"}), False),
+    (
+        "2.4.4.2.s1.b1 agent object needs objectType",
+        setter("object", {"mbox": "mailto:o@x.y"}),
+        False,
+    ),
+    (
+        "2.4.4.2 agent object ok",
+        setter("object", {"objectType": "Agent", "mbox": "mailto:o@x.y"}),
+        True,
+    ),
+    (
+        "2.4.4.3.s4.b1 statementref needs objectType",
+        setter("object", {"id": str(uuid.uuid4())}),
+        False,
+    ),
+    (
+        "2.4.4.3.s4.b2 statementref id uuid",
+        setter("object", {"objectType": "StatementRef", "id": "x"}),
+        False,
+    ),
     ("2.4.4.3 substatement ok", setter("object", copy.deepcopy(SUB)), True),
     ("2.4.4.3.s8.b3 substatement no id", setter("object", {**SUB, "id": str(uuid.uuid4())}), False),
-    ("2.4.4.3.s8.b3 substatement no stored", setter("object", {**SUB, "stored": "2020-01-01T00:00:00Z"}), False),
+    (
+        "2.4.4.3.s8.b3 substatement no stored",
+        setter("object", {**SUB, "stored": "2020-01-01T00:00:00Z"}),
+        False,
+    ),
     ("2.4.4.3.s8.b3 substatement no version", setter("object", {**SUB, "version": "1.0.0"}), False),
     (
         "2.4.4.3.s8.b3 substatement no authority",
         setter("object", {**SUB, "authority": {"mbox": "mailto:a@x.y"}}),
         False,
     ),
-    ("2.4.4.3.s8.b4 substatement not nested", setter("object", {**SUB, "object": dict(SUB)}), False),
-    ("2.4.4.3.s8.b2 substatement validated", setter("object", {**SUB, "verb": {"id": "nope"}}), False),
+    (
+        "2.4.4.3.s8.b4 substatement not nested",
+        setter("object", {**SUB, "object": dict(SUB)}),
+        False,
+    ),
+    (
+        "2.4.4.3.s8.b2 substatement validated",
+        setter("object", {**SUB, "verb": {"id": "nope"}}),
+        False,
+    ),
     ("2.4.4 unknown objectType", setter("object.objectType", "Thing"), False),
     # 2.3.2.s2.b1 — voiding statements.
     (
@@ -204,7 +259,11 @@ TABLE = [
     ("2.4.5.1 raw above max", setter("result.score", {"raw": 11, "min": 0, "max": 10}), False),
     ("2.4.5.1 raw below min", setter("result.score", {"raw": -1, "min": 0}), False),
     ("2.4.5.1 min not below max", setter("result.score", {"min": 5, "max": 5}), False),
-    ("2.4.5.1 score ok", setter("result.score", {"scaled": 0.5, "raw": 5, "min": 0, "max": 10}), True),
+    (
+        "2.4.5.1 score ok",
+        setter("result.score", {"scaled": 0.5, "raw": 5, "min": 0, "max": 10}),
+        True,
+    ),
     ("4.6.s1.b1 duration format", setter("result.duration", "1 hour"), False),
     ("4.6.s1.b1 empty duration", setter("result.duration", "PT"), False),
     ("4.6 duration ok", setter("result.duration", "PT4H35M59.14S"), True),
@@ -214,21 +273,39 @@ TABLE = [
     ("2.4.6.1 registration uuid", setter("context.registration", "abc"), False),
     (
         "2.4.6.s4.b1 revision only with Activity",
-        lambda s: (setter("object", {"objectType": "Agent", "mbox": "mailto:o@x.y"})(s), setter("context.revision", "2")(s)),
+        lambda s: (
+            setter("object", {"objectType": "Agent", "mbox": "mailto:o@x.y"})(s),
+            setter("context.revision", "2")(s),
+        ),
         False,
     ),
     (
         "2.4.6.s4.b2 platform only with Activity",
-        lambda s: (setter("object", {"objectType": "StatementRef", "id": str(uuid.uuid4())})(s), setter("context.platform", "web")(s)),
+        lambda s: (
+            setter("object", {"objectType": "StatementRef", "id": str(uuid.uuid4())})(s),
+            setter("context.platform", "web")(s),
+        ),
         False,
     ),
     ("2.4.6 revision with Activity ok", setter("context.revision", "2"), True),
     ("2.4.6 language tag", setter("context.language", "not a tag"), False),
-    ("2.4.6.2.s4.b1 contextActivities key", setter("context.contextActivities", {"parents": []}), False),
-    ("2.4.6.2.s4.b2 contextActivities value", setter("context.contextActivities", {"parent": "x"}), False),
+    (
+        "2.4.6.2.s4.b1 contextActivities key",
+        setter("context.contextActivities", {"parents": []}),
+        False,
+    ),
+    (
+        "2.4.6.2.s4.b2 contextActivities value",
+        setter("context.contextActivities", {"parent": "x"}),
+        False,
+    ),
     ("2.4.6 team must be Group", setter("context.team", {"mbox": "mailto:t@x.y"}), False),
     ("2.4.6 instructor Agent", setter("context.instructor", {"mbox": "mailto:i@x.y"}), True),
-    ("2.4.6 context statement is StatementRef", setter("context.statement", {"id": str(uuid.uuid4())}), False),
+    (
+        "2.4.6 context statement is StatementRef",
+        setter("context.statement", {"id": str(uuid.uuid4())}),
+        False,
+    ),
     # 2.4.7 / 4.5 — Timestamps.
     ("4.5.s1.b1 timestamp not ISO", setter("timestamp", "yesterday"), False),
     ("4.5.s1.b1 date only", setter("timestamp", "2015-11-18"), False),
@@ -252,14 +329,32 @@ TABLE = [
     # 2.4.11 — attachments.
     (
         "2.4.11 attachment needs sha2",
-        setter("attachments", [{"usageType": "http://x.y/u", "display": {"en": "a"}, "contentType": "text/plain", "length": 1}]),
+        setter(
+            "attachments",
+            [
+                {
+                    "usageType": "http://x.y/u",
+                    "display": {"en": "a"},
+                    "contentType": "text/plain",
+                    "length": 1,
+                }
+            ],
+        ),
         False,
     ),
     (
         "2.4.11 attachment length integer",
         setter(
             "attachments",
-            [{"usageType": "http://x.y/u", "display": {"en": "a"}, "contentType": "text/plain", "length": "1", "sha2": "a" * 64}],
+            [
+                {
+                    "usageType": "http://x.y/u",
+                    "display": {"en": "a"},
+                    "contentType": "text/plain",
+                    "length": "1",
+                    "sha2": "a" * 64,
+                }
+            ],
         ),
         False,
     ),
@@ -267,7 +362,15 @@ TABLE = [
         "2.4.11 attachment usageType IRI",
         setter(
             "attachments",
-            [{"usageType": "u", "display": {"en": "a"}, "contentType": "text/plain", "length": 1, "sha2": "a" * 64}],
+            [
+                {
+                    "usageType": "u",
+                    "display": {"en": "a"},
+                    "contentType": "text/plain",
+                    "length": 1,
+                    "sha2": "a" * 64,
+                }
+            ],
         ),
         False,
     ),
@@ -291,14 +394,25 @@ TABLE = [
         "2.4.11 attachment ok",
         setter(
             "attachments",
-            [{"usageType": "http://x.y/u", "display": {"en": "a"}, "contentType": "text/plain", "length": 1, "sha2": "a" * 64, "fileUrl": "http://x.y/f"}],
+            [
+                {
+                    "usageType": "http://x.y/u",
+                    "display": {"en": "a"},
+                    "contentType": "text/plain",
+                    "length": 1,
+                    "sha2": "a" * 64,
+                    "fileUrl": "http://x.y/f",
+                }
+            ],
         ),
         True,
     ),
 ]
 
 
-@pytest.mark.parametrize(("requirement", "mutate", "accepted"), TABLE, ids=[row[0] for row in TABLE])
+@pytest.mark.parametrize(
+    ("requirement", "mutate", "accepted"), TABLE, ids=[row[0] for row in TABLE]
+)
 def test_conformance_table(requirement, mutate, accepted):
     statement = base()
     mutate(statement)
@@ -328,7 +442,10 @@ def test_context_activities_are_normalized_to_arrays():
 
 def test_substatement_context_is_normalized_too():
     statement = base()
-    statement["object"] = {**SUB, "context": {"contextActivities": {"other": {"id": "http://x.y/o"}}}}
+    statement["object"] = {
+        **SUB,
+        "context": {"contextActivities": {"other": {"id": "http://x.y/o"}}},
+    }
     clean = validate_statement(statement)
     assert clean["object"]["context"]["contextActivities"]["other"] == [{"id": "http://x.y/o"}]
 
@@ -404,7 +521,14 @@ def test_iris(iri, valid):
 
 @pytest.mark.parametrize(
     ("value", "valid"),
-    [("PT1H0M0S", True), ("P3Y1M29DT4H35M59.14S", True), ("P3Y", True), ("P", False), ("PT1.5", False), ("P1H", False)],
+    [
+        ("PT1H0M0S", True),
+        ("P3Y1M29DT4H35M59.14S", True),
+        ("P3Y", True),
+        ("P", False),
+        ("PT1.5", False),
+        ("P1H", False),
+    ],
 )
 def test_durations(value, valid):
     assert is_duration(value) is valid
@@ -427,7 +551,11 @@ def test_agent_parameter_rejects_malformed_json_and_anonymous_groups():
 def test_statement_comparison_ignores_lrs_assigned_properties():
     stored = validate_statement(base())
     stored.update(
-        {"stored": "2020-01-01T00:00:00.000Z", "timestamp": "2020-01-01T00:00:00.000Z", "version": "1.0.0"}
+        {
+            "stored": "2020-01-01T00:00:00.000Z",
+            "timestamp": "2020-01-01T00:00:00.000Z",
+            "version": "1.0.0",
+        }
     )
     stored["authority"] = {"mbox": "mailto:lrs@example.com"}
     received = base()

@@ -7,8 +7,9 @@
   var container = document.querySelector('[data-h5p-player]');
   var absolute = function (path) { return new URL(path, window.location.href).href; };
 
-  // h5p-standalone loads H5PIntegration.core.scripts into the activity's inner frame in this
-  // order; listing the shim before the frame bundle makes it run there first as well.
+  // The activity runs in this document ("div" embedding): a nested iframe would get its own
+  // opaque origin under our sandbox, and H5P could not write into it. This page is the frame.
+  // Core scripts load in this order, so the storage shim stays ahead of H5P.
   window.H5PIntegration = {
     core: {
       scripts: [absolute(config.storageShim), absolute(config.frameJs)],
@@ -28,11 +29,14 @@
     h5pJsonPath: config.h5pJsonPath,
     contentJsonPath: config.contentJsonPath,
     librariesPath: config.librariesPath,
+    embedType: 'div',
+    preventH5PInit: true,
     frameJs: config.frameJs,
     frameCss: config.frameCss,
     xAPIObjectIRI: config.xAPIObjectIRI,
     user: config.user,
     saveFreq: config.saveFreq,
+    contentUserData: config.contentUserData,
     ajax: config.ajax,
     frame: false,
     copyright: false,

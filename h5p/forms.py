@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .access import may_install_libraries, universities_for_upload
+
+MAX_UPLOAD_BYTES = 256 * 1024 * 1024
+
+
+class H5PUploadForm(forms.Form):
+    package = forms.FileField(
+        label=_("H5P file"), help_text=_("A .h5p package exported from an H5P editor.")
+    )
+    university = forms.ModelChoiceField(label=_("University"), queryset=None)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=255,
+        help_text=_("Leave empty to use the title inside the package."),
+    )
+    install_libraries = forms.BooleanField(
+        label=_("Install the libraries this package brings"),
+        required=False,
+        help_text=_("Libraries are code that runs for every learner. Only platform staff may."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["university"].queryset = universities_for_upload(user)
+        if not may_install_libraries(user):
+            del self.fields["install_libraries"]
+
+    def clean_package(self):
+        package = self.cleaned_data["package"]
+        if package.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than the upload limit."))
+        return package

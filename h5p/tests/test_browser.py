@@ -1,0 +1,123 @@
+"""Play the tiny quiz in Chromium, inside a lesson, and check progress and score are recorded."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect, sync_playwright
+from django.urls import reverse
+
+from h5p.management.commands.h5p_player_install import TARGET, install_player
+from h5p.models import H5PUserData
+from h5p.tests.conftest import lesson_with_activity
+from learning.models import ActivityResult, Enrollment, LessonProgress
+from xapi.models import Statement
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def player_installed():
+    if not (TARGET / "main.bundle.js").is_file():
+        install_player()
+    return Path(TARGET)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still synchronous, so tell Django not to refuse them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def logged_in_context(browser, live_server, user):
+    client = Client()
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    context = browser.new_context(base_url=live_server.url)
+    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    return context
+
+
+@pytest.mark.browser
+def test_learner_plays_tiny_quiz_and_lesson_records_score(
+    transactional_db, settings, live_server, browser, player_installed, university, tiny_content
+):
+    settings.ROOT_URLCONF = "h5p.tests.urls"
+    settings.SITE_URL = live_server.url
+    setup = lesson_with_activity(university, tiny_content)
+    context = logged_in_context(browser, live_server, setup.learner)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(reverse("h5p_test_lesson", kwargs={"pk": setup.lesson.pk}))
+    activity = page.frame_locator("iframe[data-h5p-activity]")
+    activity.locator("button.ilm-tiny-quiz-answer").click()
+    page.wait_for_selector("[data-h5p-status][data-h5p-finished='true']")
+
+    enrollment = Enrollment.objects.get(pk=setup.enrollment.pk)
+    assert enrollment.lessons_completed == 1
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert enrollment.final_score == Decimal("75.00")
+    assert ActivityResult.objects.get(enrollment=enrollment).best_scaled_score == Decimal("0.75")
+    assert LessonProgress.objects.get(enrollment=enrollment).source == "activity"
+    stored = Statement.objects.get(verb_iri="http://adlnet.gov/expapi/verbs/answered")
+    assert stored.learner_id == setup.learner.pk
+    assert stored.data["object"]["id"] == tiny_content.xapi_iri
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_activity_cannot_read_the_session_and_resumes_its_state(
+    transactional_db, settings, live_server, browser, player_installed, university, tiny_content
+):
+    settings.ROOT_URLCONF = "h5p.tests.urls"
+    settings.SITE_URL = live_server.url
+    setup = lesson_with_activity(university, tiny_content)
+    context = logged_in_context(browser, live_server, setup.learner)
+    page = context.new_page()
+    page.goto(reverse("h5p_test_lesson", kwargs={"pk": setup.lesson.pk}))
+    player = page.frame_locator("iframe[data-h5p-activity]")
+    activity = player
+    activity.locator("button.ilm-tiny-quiz-answer").click()
+    page.wait_for_selector("[data-h5p-status][data-h5p-finished='true']")
+
+    frame = next(f for f in page.frames if "/h5p/play/" in f.url)
+    assert frame.evaluate("self.origin") == "null"
+    cookie = frame.evaluate("() => { try { return document.cookie; } catch (e) { return e.name; } }")
+    assert cookie == "SecurityError"
+    learner_fetch = frame.evaluate(
+        """async (url) => {
+             try { const r = await fetch(url, {credentials: 'include'}); return r.url; }
+             catch (error) { return 'blocked'; }
+           }""",
+        live_server.url + reverse("learning:dashboard"),
+    )
+    assert learner_fetch == "blocked"
+
+    # The player saves its state (saveFreq) and on leaving; reload and it is offered back.
+    frame.evaluate("H5P.instances[0] && H5P.setUserData(H5P.instances[0].contentId, 'state',"
+                   " H5P.instances[0].getCurrentState())")
+    for _attempt in range(50):
+        if H5PUserData.objects.filter(user=setup.learner, content=tiny_content).exists():
+            break
+        page.wait_for_timeout(100)
+    assert '"answered":true' in H5PUserData.objects.get(user=setup.learner).data
+
+    page.reload()
+    activity = page.frame_locator("iframe[data-h5p-activity]")
+    expect(activity.locator(".ilm-tiny-quiz-status")).to_have_text("Answered before")

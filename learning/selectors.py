@@ -1,0 +1,206 @@
+"""Reads of a learner's records for the dashboard and the lesson page.
+
+Query counts here do not grow with the number of courses, lessons or learners: enrollments
+come with their outlines and progress prefetched, and lesson pages in the reader's language
+are looked up for all keys at once.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch
+
+from courses.selectors import localized_pages
+
+from .models import (
+    Announcement,
+    Enrollment,
+    LessonProgress,
+    OutlineLesson,
+    ProgramEnrollment,
+    QuizAttempt,
+)
+
+ANNOUNCEMENT_LIMIT = 10
+
+
+@dataclass
+class DashboardCourse:
+    enrollment: Enrollment
+    title: str
+    url: str | None
+    next_lesson_title: str | None = None
+    next_lesson_url: str | None = None
+
+
+@dataclass
+class DashboardProgram:
+    program_enrollment: ProgramEnrollment
+    title: str
+    url: str | None
+    courses_total: int = 0
+    courses_completed: int = 0
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.courses_total:
+            return 0
+        return round(100 * self.courses_completed / self.courses_total)
+
+
+@dataclass
+class Dashboard:
+    active: list = field(default_factory=list)
+    completed: list = field(default_factory=list)
+    programs: list = field(default_factory=list)
+    announcements: list = field(default_factory=list)
+
+
+def learner_dashboard(user, *, locale, request) -> Dashboard:
+    """The learner's current and completed courses, programs and recent announcements."""
+    enrollments = list(
+        Enrollment.objects.filter(learner=user)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("run", "outline")
+        .prefetch_related(
+            Prefetch(
+                "outline__lessons",
+                queryset=OutlineLesson.objects.filter(is_active=True).order_by("position"),
+                to_attr="active_lessons",
+            ),
+            Prefetch(
+                "lessons",
+                queryset=LessonProgress.objects.only("enrollment_id", "lesson_key"),
+                to_attr="done_lessons",
+            ),
+        )
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    next_keys = {}
+    for enrollment in enrollments:
+        done = {progress.lesson_key for progress in enrollment.done_lessons}
+        upcoming = next(
+            (lesson for lesson in enrollment.outline.active_lessons if lesson.lesson_key not in done),
+            None,
+        )
+        next_keys[enrollment.pk] = upcoming
+    program_enrollments = list(
+        ProgramEnrollment.objects.filter(learner=user)
+        .exclude(status=ProgramEnrollment.Status.WITHDRAWN)
+        .select_related("program")
+        .prefetch_related("program__program_courses__course")
+        .order_by("-enrolled_at")
+    )
+    keys = [e.outline.course_key for e in enrollments]
+    keys += [lesson.lesson_key for lesson in next_keys.values() if lesson is not None]
+    keys += [pe.program.translation_key for pe in program_enrollments]
+    pages = localized_pages(keys, locale)
+
+    dashboard = Dashboard()
+    completed_keys = set()
+    for enrollment in enrollments:
+        course_page = pages.get(enrollment.outline.course_key)
+        item = DashboardCourse(
+            enrollment=enrollment,
+            title=course_page.title if course_page else enrollment.outline.title,
+            url=course_page.get_url(request) if course_page else None,
+        )
+        upcoming = next_keys[enrollment.pk]
+        if enrollment.is_completed:
+            completed_keys.add(enrollment.outline.course_key)
+            dashboard.completed.append(item)
+            continue
+        if upcoming is not None:
+            lesson_page = pages.get(upcoming.lesson_key)
+            item.next_lesson_title = lesson_page.title if lesson_page else upcoming.title
+            item.next_lesson_url = lesson_page.get_url(request) if lesson_page else None
+        dashboard.active.append(item)
+
+    for program_enrollment in program_enrollments:
+        program = program_enrollment.program
+        required = [pc for pc in program.program_courses.all() if pc.is_required]
+        page = pages.get(program.translation_key)
+        dashboard.programs.append(
+            DashboardProgram(
+                program_enrollment=program_enrollment,
+                title=page.title if page else program.title,
+                url=page.get_url(request) if page else None,
+                courses_total=len(required),
+                courses_completed=sum(
+                    1 for pc in required if pc.course.translation_key in completed_keys
+                ),
+            )
+        )
+
+    active_run_ids = [item.enrollment.run_id for item in dashboard.active]
+    if active_run_ids:
+        dashboard.announcements = list(
+            Announcement.objects.filter(run_id__in=active_run_ids)
+            .select_related("run")
+            .order_by("-created_at")[:ANNOUNCEMENT_LIMIT]
+        )
+    titles = {item.enrollment.run_id: item.title for item in dashboard.active}
+    for announcement in dashboard.announcements:
+        announcement.course_title = titles.get(announcement.run_id, "")
+    return dashboard
+
+
+# --- Quiz feedback -----------------------------------------------------------------------
+
+
+@dataclass
+class QuestionFeedback:
+    question_id: str
+    is_correct: bool
+    chosen: list
+
+
+@dataclass
+class QuizFeedback:
+    attempt: QuizAttempt
+    questions: dict  # question id -> QuestionFeedback
+    attempts_count: int
+    best_score: object
+
+
+def latest_quiz_feedback(enrollment: Enrollment | None, lesson) -> dict:
+    """For each quiz of `lesson`: the learner's latest attempt and which questions it got right.
+
+    Correctness is worked out again from the stored answers and the quiz as published, the
+    same rule the grader uses (exactly the correct options chosen).
+    """
+    if enrollment is None:
+        return {}
+    quizzes = {block.id: block for block in lesson.quiz_blocks()}
+    if not quizzes:
+        return {}
+    attempts = QuizAttempt.objects.filter(
+        enrollment=enrollment, lesson_key=lesson.translation_key, quiz_id__in=list(quizzes)
+    )
+    summary = {
+        row["quiz_id"]: row
+        for row in attempts.order_by()
+        .values("quiz_id")
+        .annotate(latest=Max("pk"), best=Max("score"), count=Count("pk"))
+    }
+    latest = QuizAttempt.objects.in_bulk([row["latest"] for row in summary.values()])
+    feedback = {}
+    for quiz_id, row in summary.items():
+        attempt = latest[row["latest"]]
+        questions = {}
+        for question in quizzes[quiz_id].value["questions"].bound_blocks:
+            expected = {
+                choice.id for choice in question.value["choices"].bound_blocks if choice.value["is_correct"]
+            }
+            chosen = list(attempt.answers.get(question.id, []))
+            questions[question.id] = QuestionFeedback(
+                question_id=question.id,
+                is_correct=bool(chosen) and set(chosen) == expected,
+                chosen=chosen,
+            )
+        feedback[quiz_id] = QuizFeedback(
+            attempt=attempt,
+            questions=questions,
+            attempts_count=row["count"],
+            best_score=row["best"],
+        )
+    return feedback

@@ -1,0 +1,250 @@
+"""The registrar's pages: dashboard, exports, export progress, API tokens, weekly schedules.
+
+HTTP only: each view asks `reports.access` for a scope, calls a selector or service, and
+renders. Scope refusals are `PermissionDenied` (403); bad filters are a 400 page that says
+what was wrong.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import charts, selectors, services
+from .access import (
+    ReportAccessDenied,
+    export_job_for_staff,
+    report_scope_for_staff,
+    report_universities_for,
+)
+from .filters import ReportFilterError, ReportFilterForm, parse_report_filters
+from .models import ApiToken, ExportJob, ReportFormat, ReportKind, ScheduledReport
+
+
+def _scope(request, source=None):
+    source = source if source is not None else request.GET
+    return report_scope_for_staff(request.user, source.get("university"))
+
+
+def _bad_request(request, message: str):
+    return render(request, "reports/bad_request.html", {"message": message}, status=400)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    try:
+        scope = _scope(request)
+    except ReportAccessDenied:
+        universities = report_universities_for(request.user)
+        if not universities.exists():
+            raise
+        if request.GET.get("university"):
+            raise
+        return render(request, "reports/choose_university.html", {"universities": universities})
+    months = selectors.enrollments_by_month(scope)
+    funnel = selectors.completion_funnel(scope)
+    by_home = selectors.learners_by_home(scope)
+    by_country = selectors.learners_by_country(by_home)
+    stages = [
+        ("enrolled", _("Enrolled")),
+        ("started", _("Started")),
+        ("halfway", _("Halfway")),
+        ("completed", _("Completed")),
+    ]
+    for row in funnel:
+        row["label"] = row["run__course__title"]
+    context = {
+        "scope": scope,
+        "months": months,
+        "funnel": funnel,
+        "stages": stages,
+        "by_home": by_home,
+        "by_country": by_country,
+        "months_chart": charts.column_chart(
+            _("Enrollments per month"),
+            [(m.strftime("%m/%y"), n) for m, n in months],
+            chart_id="months",
+        ),
+        "funnel_chart": charts.funnel_chart(
+            _("Completion funnel by course"), funnel, stages, chart_id="funnel"
+        ),
+        "home_chart": charts.bar_chart(
+            _("Learners by home university"),
+            [(r["university"], r["learners"]) for r in by_home[:12]],
+            chart_id="home",
+        ),
+        "country_chart": charts.bar_chart(
+            _("Learners by country"),
+            [(r["country"], r["learners"]) for r in by_country],
+            chart_id="country",
+        ),
+        "filter_form": ReportFilterForm(),
+        "kinds": ReportKind.choices,
+        "formats": ReportFormat.choices,
+        "jobs": ExportJob.objects.filter(university=scope.university)[:10],
+        "stream_max_rows": services.stream_max_rows(),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def export(request):
+    scope = _scope(request, request.POST)
+    try:
+        filters = parse_report_filters(request.POST)
+        kind, fmt = services.report_kind_and_format(
+            request.POST.get("kind", ""), request.POST.get("format", "")
+        )
+    except ReportFilterError as error:
+        return _bad_request(request, error.message)
+    except services.ReportError as error:
+        return _bad_request(request, error.message)
+    bom = request.POST.get("bom") in ("1", "on", "true")
+    count = services.report_row_count(scope, filters, kind)
+    if count is not None and count > services.stream_max_rows():
+        job = services.export_job_request(
+            actor=request.user, scope=scope, filters=filters, kind=kind, fmt=fmt, bom=bom
+        )
+        return redirect("reports_site:job", job.uuid)
+    report = services.report_stream(
+        actor=request.user, scope=scope, filters=filters, kind=kind, fmt=fmt, bom=bom
+    )
+    response = StreamingHttpResponse(report.chunks, content_type=report.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["X-Report-Rows"] = str(report.rows)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def job(request, job_uuid):
+    return render(request, "reports/job.html", {"job": export_job_for_staff(request.user, job_uuid)})
+
+
+@login_required
+@require_GET
+@never_cache
+def job_status(request, job_uuid):
+    job = export_job_for_staff(request.user, job_uuid)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "percent": job.percent,
+            "error": job.error,
+        }
+    )
+
+
+@login_required
+@require_GET
+def job_download(request, job_uuid):
+    job = export_job_for_staff(request.user, job_uuid)
+    if job.status != ExportJob.Status.READY or not job.file_name:
+        raise Http404(_("This file is not ready or has expired."))
+    if job.expires_at and job.expires_at <= timezone.now():
+        raise Http404(_("This file has expired."))
+    path = services.job_file_path(job)
+    if not path.is_file():
+        raise Http404(_("This file has expired."))
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=f"{job.university.code}-{job.kind}-{job.created_at:%Y%m%d-%H%M}.{job.format}",
+        content_type=services.CONTENT_TYPES[job.format],
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@never_cache
+def tokens(request):
+    scope = _scope(request, request.POST if request.method == "POST" else request.GET)
+    created = None
+    error = ""
+    if request.method == "POST":
+        try:
+            token, raw = services.api_token_create(
+                university=scope.university,
+                name=request.POST.get("name", ""),
+                created_by=request.user,
+            )
+            created = {"token": token, "raw": raw}
+        except services.ReportError as refused:
+            error = refused.message
+    context = {
+        "scope": scope,
+        "tokens": ApiToken.objects.filter(university=scope.university),
+        "created": created,
+        "error": error,
+    }
+    return render(request, "reports/tokens.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    scope = _scope(request, request.POST)
+    token = get_object_or_404(ApiToken, pk=token_id, university=scope.university)
+    services.api_token_revoke(token=token, actor=request.user)
+    return redirect(f"{_url('reports_site:tokens')}?university={scope.university_id}")
+
+
+@login_required
+def schedules(request):
+    scope = _scope(request, request.POST if request.method == "POST" else request.GET)
+    error = ""
+    if request.method == "POST":
+        try:
+            filters = parse_report_filters(request.POST)
+            weekday = int(request.POST.get("weekday", ""))
+            services.scheduled_report_create(
+                owner=request.user,
+                scope=scope,
+                kind=request.POST.get("kind", ""),
+                fmt=request.POST.get("format", ""),
+                filters=filters,
+                weekday=weekday,
+            )
+            return redirect(f"{_url('reports_site:schedules')}?university={scope.university_id}")
+        except ReportFilterError as refused:
+            error = refused.message
+        except services.ReportError as refused:
+            error = refused.message
+        except ValueError:
+            error = _("Choose a day of the week.")
+    context = {
+        "scope": scope,
+        "schedules": ScheduledReport.objects.filter(university=scope.university, owner=request.user),
+        "kinds": ReportKind.choices,
+        "formats": ReportFormat.choices,
+        "weekdays": ScheduledReport.Weekday.choices,
+        "filter_form": ReportFilterForm(),
+        "error": error,
+    }
+    return render(request, "reports/schedules.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def schedule_delete(request, schedule_id):
+    scope = _scope(request, request.POST)
+    schedule = get_object_or_404(
+        ScheduledReport, pk=schedule_id, university=scope.university, owner=request.user
+    )
+    schedule.delete()
+    return redirect(f"{_url('reports_site:schedules')}?university={scope.university_id}")
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)

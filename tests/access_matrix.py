@@ -1,0 +1,264 @@
+"""The access matrix: what every URL pattern of the project answers to every kind of person.
+
+`tests/test_access_matrix.py` walks `django.urls.get_resolver()` recursively, builds a URL
+for every pattern (filling its parameters with ids of University A's objects), requests it
+as each role in `ROLES` and compares the answer with the row for that pattern here. A
+pattern with no row (and no family rule) fails the test, listing its key.
+
+How to add a URL (do this whenever a test run says "no row for ..."):
+
+1. Find the key the failure prints: "namespace:name" for named patterns, or
+   "route:<full regex/route>" for unnamed ones.
+2. Add a row to `ROWS` with one of the helpers below, e.g.
+       "reports:export": login_required(ok=STAFF_OF_A | {"staff"}),
+   A row says, per role, which outcomes are acceptable (see `classify`): OK (2xx), REDIRECT
+   (3xx elsewhere), LOGIN (3xx to a login page), DENIED (401/403/404), INVALID (400, 405,
+   409, 410, 415, 422). A 5xx (ERROR) is acceptable only where a row names it.
+3. If the URL has parameters, say which fixture object fills them: `kwargs=lambda fx: {...}`
+   (fx is `tests.test_access_matrix.Fixtures`: fx.run_a, fx.lesson_a, fx.enrollment_a, ...).
+   Without it, parameters get ids of A's objects by name (`DEFAULT_KWARGS`) or dummy values
+   by converter type. For a pattern that cannot be reversed, give `url=lambda fx: "/..."`.
+4. Object-level rules belong here too: give the row A's object and make sure B's people are
+   DENIED, never OK.
+
+Admin families (every pattern under /admin/) fall back to `ADMIN_DEFAULT`, which only says
+who may enter the admin at all; the rows with A's objects in `ROWS` prove isolation inside it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = (
+    "anon",
+    "learner_a",
+    "learner_b",
+    "instructor_a",
+    "instructor_b",
+    "registrar_a",
+    "editor_b",
+    "staff",
+)
+AUTHENTICATED = frozenset(ROLES) - {"anon"}
+EVERYONE = frozenset(ROLES)
+
+OK = "ok"
+REDIRECT = "redirect"
+LOGIN = "login"
+DENIED = "denied"
+INVALID = "invalid"
+ERROR = "error"
+
+LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
+
+
+def classify(response) -> str:
+    code = response.status_code
+    if code >= 500:
+        return ERROR
+    if 300 <= code < 400:
+        location = response.get("Location", "")
+        return LOGIN if any(p in location for p in LOGIN_PATHS) else REDIRECT
+    if 200 <= code < 300:
+        return OK
+    if code in (401, 403, 404):
+        return DENIED
+    return INVALID
+
+
+@dataclass
+class Row:
+    expect: dict[str, frozenset]
+    kwargs: Callable | None = None
+    url: Callable | None = None
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+    def __or__(self, overrides: dict) -> "Row":
+        """`row | {"staff": {OK}}`: the same row with some roles' expectations replaced."""
+        expect = {**self.expect, **{r: frozenset(v) for r, v in overrides.items()}}
+        return Row(expect, self.kwargs, self.url, self.method, self.data)
+
+
+def row(default=frozenset({DENIED}), *, kwargs=None, url=None, method="get", **per_role) -> Row:
+    """Build a row: `per_role` maps role names to sets of acceptable outcomes; roles not
+    named get `default`."""
+    unknown = set(per_role) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+    expect = {r: frozenset(per_role.get(r, default)) for r in ROLES}
+    return Row(expect=expect, kwargs=kwargs, url=url, method=method)
+
+
+def public(*outcomes, **kw) -> Row:
+    """Open to everyone, with the same outcome(s)."""
+    return row(frozenset(outcomes or {OK}), **kw)
+
+
+def login_required(ok=AUTHENTICATED, denied=None, **kw) -> Row:
+    """Anonymous people are sent to log in; roles in `ok` get the page, the rest are denied."""
+    per_role = {"anon": {LOGIN}}
+    for r in AUTHENTICATED:
+        per_role[r] = {OK} if r in ok else (denied or {DENIED})
+    return row(**per_role, **kw)
+
+
+def admin(ok_roles, *, others=frozenset({DENIED, REDIRECT}), **kw) -> Row:
+    """A Wagtail admin view on an object: `ok_roles` may open it, the rest of the admin
+    users are refused (Wagtail refuses by redirecting to the dashboard with a message, or
+    with 403/404), people without admin access are sent to log in."""
+    per_role = {}
+    for r in ROLES:
+        if r in ok_roles:
+            per_role[r] = {OK}
+        elif r in ADMIN_USERS:
+            per_role[r] = others
+        else:
+            per_role[r] = {LOGIN, DENIED} if r != "anon" else {LOGIN}
+    return row(**per_role, **kw)
+
+
+ADMIN_USERS = frozenset({"instructor_a", "instructor_b", "editor_b", "staff"})
+STAFF_OF_A = frozenset({"instructor_a"})
+
+# Every /admin/ pattern without its own row: only people with admin access get in at all.
+ADMIN_DEFAULT = row(
+    anon={LOGIN},
+    learner_a={LOGIN, DENIED},
+    learner_b={LOGIN, DENIED},
+    registrar_a={LOGIN, DENIED},
+    instructor_a={OK, REDIRECT, DENIED, INVALID},
+    instructor_b={OK, REDIRECT, DENIED, INVALID},
+    editor_b={OK, REDIRECT, DENIED, INVALID},
+    staff={OK, REDIRECT, DENIED, INVALID},
+)
+
+# Parameters filled by name from University A's fixture objects.
+DEFAULT_KWARGS: dict[str, Callable] = {
+    "run_id": lambda fx: fx.run_a.pk,
+    "enrollment_id": lambda fx: fx.enrollment_a.pk,
+    "lesson_id": lambda fx: fx.lesson_a.pk,
+    "page_id": lambda fx: fx.draft_lesson_a.pk,
+    "parent_page_id": lambda fx: fx.course_a.pk,
+    "code": lambda fx: fx.a.code,
+    "image_id": lambda fx: fx.image_a.pk,
+    "document_id": lambda fx: fx.document_a.pk,
+}
+# Dummy values by converter, for parameters no fixture object names.
+CONVERTER_DUMMIES = {
+    "IntConverter": "1",
+    "StringConverter": "x",
+    "SlugConverter": "x",
+    "PathConverter": "x",
+    "UUIDConverter": "00000000-0000-0000-0000-000000000000",
+}
+
+_LEARNER_PAGES = frozenset(AUTHENTICATED)
+_SITE_STAFF_OF_A = frozenset({"instructor_a", "staff"})
+_ANY_NON_ERROR = frozenset({OK, REDIRECT, LOGIN, DENIED, INVALID})
+
+ROWS: dict[str, Row] = {
+    # --- Instructor tools (teaching) ---------------------------------------------------
+    "teaching:runs": login_required(),
+    "teaching:roster": login_required(ok=_SITE_STAFF_OF_A),
+    "teaching:roster_csv": login_required(ok=_SITE_STAFF_OF_A),
+    "teaching:quiz_analysis": login_required(ok=_SITE_STAFF_OF_A),
+    "teaching:announcements": login_required(ok=_SITE_STAFF_OF_A),
+    "teaching:bulk_enrollment": login_required(ok=_SITE_STAFF_OF_A | {"registrar_a"}),
+    # Object level: B's run asked for by id by A's people.
+    "teaching:roster#run_b": login_required(
+        ok={"staff"}, kwargs=lambda fx: {"run_id": fx.run_b.pk}
+    ),
+    "teaching:roster_csv#run_b": login_required(
+        ok={"staff"}, kwargs=lambda fx: {"run_id": fx.run_b.pk}
+    ),
+    "teaching:bulk_enrollment#run_b": login_required(
+        ok={"staff"}, kwargs=lambda fx: {"run_id": fx.run_b.pk}
+    ),
+    # --- Wagtail admin, object level ------------------------------------------------------
+    "wagtailadmin_pages:edit": admin({"instructor_a", "staff"}),
+    "wagtailadmin_pages:history": admin({"instructor_a", "staff"}),
+    "wagtailadmin_pages:preview_on_edit": admin(
+        {"instructor_a", "staff"}, others=frozenset({DENIED, REDIRECT, INVALID})
+    ),
+    "wagtailadmin_pages:add_subpage": admin(
+        {"instructor_a", "staff"}, kwargs=lambda fx: {"parent_page_id": fx.course_a.pk}
+    ),
+    "wagtailadmin_pages:delete": admin({"staff"}),
+    "wagtailadmin_pages:unpublish": admin({"staff"}),
+    "wagtailadmin_pages:move": admin({"staff"}),
+    "wagtailadmin_pages:copy": admin({"instructor_a", "staff"}),
+    "wagtailadmin_explore": admin(
+        {"instructor_a", "staff"}, kwargs=lambda fx: {"parent_page_id": fx.course_a.pk}
+    ),
+    "wagtailimages:edit": admin(
+        {"instructor_a", "staff"}, kwargs=lambda fx: {"image_id": fx.image_a.pk}
+    ),
+    "wagtailimages:delete": admin({"staff"}, kwargs=lambda fx: {"image_id": fx.image_a.pk}),
+    "wagtaildocs:edit": admin(
+        {"instructor_a", "staff"}, kwargs=lambda fx: {"pk": fx.document_a.pk}
+    ),
+    "wagtaildocs:delete": admin({"staff"}, kwargs=lambda fx: {"pk": fx.document_a.pk}),
+    "audit_events:index": admin({"staff"}, others=frozenset({DENIED, REDIRECT})),
+    "audit_events:index_results": admin({"staff"}, others=frozenset({DENIED, REDIRECT})),
+    "audit_events:inspect": admin({"staff"}, kwargs=lambda fx: {"pk": fx.audit_event_a.pk}),
+    # A's draft document, served by id: only A's people and staff.
+    "wagtaildocs_serve": row(
+        {DENIED},
+        instructor_a={OK},
+        staff={OK},
+        kwargs=lambda fx: {
+            "document_id": fx.document_a.pk,
+            "document_filename": fx.document_a.filename,
+        },
+    ),
+    "wagtaildocs_authenticate_with_password": public(OK, DENIED),
+    # Wagtail's deliberate "emergency broadcast" 500 page, for admin users only.
+    "wagtailadmin_error_test": admin(set(), others=frozenset({ERROR, DENIED, REDIRECT}))
+    | {"staff": frozenset({ERROR})},
+    "course_translations": admin({"instructor_a", "instructor_b", "editor_b", "staff"}),
+    # --- Learner site (learning, courses) -------------------------------------------------
+    "learning:dashboard": login_required(),
+    "learning:enroll": login_required(
+        ok=set(), denied={INVALID}
+    ),  # POST only: GET answers 405 to the logged in
+    "learning:program_enroll": login_required(ok=set(), denied={INVALID}),
+    "learning:withdraw": login_required(ok=set(), denied={INVALID, DENIED}),
+    "learning:lesson_complete": login_required(ok=set(), denied={INVALID, DENIED}),
+    "learning:quiz_submit": login_required(ok=set(), denied={INVALID, DENIED}),
+    "courses:catalogue": public(),
+    "wagtail_serve": public(OK, REDIRECT, DENIED, LOGIN, url=lambda fx: fx.lesson_a.url),
+    "set_language": public(OK, REDIRECT, INVALID),
+    "healthz": public(),
+    # --- Accounts (allauth) ---------------------------------------------------------------
+    "account_login": public(OK, REDIRECT),
+    "account_signup": public(OK, REDIRECT),
+    "account_logout": row({OK, REDIRECT}),
+    "account_inactive": public(OK),
+    "account_reauthenticate": row({OK, REDIRECT}, anon={LOGIN, REDIRECT}),
+    "account_email": login_required(),
+    "account_email_verification_sent": public(OK),
+    "account_change_password": row({OK, REDIRECT}, anon={LOGIN}),
+    "account_set_password": row({OK, REDIRECT}, anon={LOGIN}),
+    "account_reset_password": public(OK),
+    "account_reset_password_done": public(OK),
+    "account_reset_password_from_key_done": public(OK),
+    "account_confirm_login_code": public(OK, REDIRECT, LOGIN),
+    "account_confirm_email": public(
+        OK, REDIRECT, DENIED, url=lambda fx: "/en/accounts/confirm-email/bogus-key/"
+    ),
+    "account_reset_password_from_key": public(
+        OK, REDIRECT, DENIED, url=lambda fx: "/en/accounts/password/reset/key/1-bogus/"
+    ),
+}
+
+
+def row_for(key: str, route: str) -> Row | None:
+    """The row for a pattern: its own, else the admin family default for /admin/ routes."""
+    if key in ROWS:
+        return ROWS[key]
+    if route.startswith("admin/"):
+        return ADMIN_DEFAULT
+    return None
+
+
+ANY_NON_ERROR = _ANY_NON_ERROR
