@@ -122,12 +122,12 @@ bench: install ## Benchmark pages under gunicorn and every bench/bench_*.py modu
 # --- Cleaning -----------------------------------------------------------------------------
 
 .PHONY: clean
-clean: ## Remove caches and generated files (keeps .venv, the database and uploads)
-	rm -rf staticfiles test-output var .pytest_cache .ruff_cache
+clean: ## Remove caches and generated files (keeps .venv, the database and uploads in var/)
+	rm -rf staticfiles test-output var/bench var/test-*.sqlite3* .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -path '*/node_modules' -prune \
 		-o -name __pycache__ -type d -exec rm -rf {} +
 
 .PHONY: distclean
-distclean: clean ## Also remove .venv, node_modules and the SQLite database
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+distclean: clean ## Also remove .venv, node_modules, the SQLite database and var/ (H5P, exports)
+	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 	for dir in $(NPM_DIRS); do rm -rf "$$dir/node_modules"; done

@@ -11,6 +11,8 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from h5p.blocks import H5PActivityBlock
+
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Text"), max_length=200)
@@ -145,3 +147,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     resource = ResourceBlock()
     quiz = QuizBlock()
+    h5p = H5PActivityBlock()

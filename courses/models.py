@@ -201,10 +201,21 @@ class CoursePage(Page):
         return source or self
 
 
+def teaching_staff_filter() -> models.Q:
+    from universities.models import Membership
+
+    staff = Membership.objects.filter(role__in=["instructor", "editor"]).values("user_id")
+    return models.Q(pk__in=staff)
+
+
 class CourseInstructor(Orderable):
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="course_instructors")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="taught_courses"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="taught_courses",
+        # Offer teaching staff only: the editor's dropdown must not list learners' emails.
+        limit_choices_to=teaching_staff_filter,
     )
     role = models.CharField(_("role"), max_length=100, blank=True)
 
@@ -248,6 +259,22 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    def full_clean(self, *args, **kwargs):
+        self._persist_block_ids()
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self._persist_block_ids()
+        super().save(*args, **kwargs)
+
+    def _persist_block_ids(self) -> None:
+        # Quiz answers are checked against question and option ids, so those ids must be
+        # stored with the page, not invented anew on every load (Wagtail does that for list
+        # items saved without ids). Binding every block gives each item an id, which the
+        # stored JSON and revisions then keep.
+        for _block in self.body:
+            pass
 
     def quiz_blocks(self) -> list:
         return [block for block in self.body if block.block_type == "quiz"]

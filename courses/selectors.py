@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from learning.models import CourseOutline, Enrollment, OutlineLesson, ProgramEnrollment
+from learning.models import CourseOutline, Enrollment, ProgramEnrollment
 
 from .models import CourseInstructor, CoursePage, CourseRun, Level, ProgramCourse, ProgramPage
 
@@ -31,7 +31,7 @@ def current_locale() -> Locale | None:
         return None
 
 
-def localized_pages(translation_keys, locale: Locale | None) -> dict:
+def localized_pages(translation_keys, locale: Locale | int | None) -> dict:
     """Map each translation key to its live page in `locale`, or else to its original page.
 
     One query for any number of keys. The pages are plain `Page` objects: enough for a title
@@ -40,11 +40,12 @@ def localized_pages(translation_keys, locale: Locale | None) -> dict:
     keys = {key for key in translation_keys if key}
     if not keys:
         return {}
+    locale_id = getattr(locale, "pk", locale)
     found: dict = {}
     pages = Page.objects.live().filter(translation_key__in=keys).order_by("pk")
     for page in pages:
         key = page.translation_key
-        if locale is not None and page.locale_id == locale.pk:
+        if locale_id is not None and page.locale_id == locale_id:
             found[key] = page  # the reader's language wins
         elif key not in found or (found[key].alias_of_id and not page.alias_of_id):
             found.setdefault(key, page)
@@ -120,7 +121,9 @@ def search_terms(query: str) -> str:
     SQLite's full-text search fails on a lone double quote and PostgreSQL on NUL, so quotes
     and control characters become spaces; words are what people search for here.
     """
-    cleaned = "".join(" " if char == '"' or ord(char) < 32 or char == "\x7f" else char for char in query)
+    cleaned = "".join(
+        " " if char == '"' or ord(char) < 32 or char == "\x7f" else char for char in query
+    )
     return " ".join(cleaned.split())[:200]
 
 
@@ -177,9 +180,7 @@ def catalogue_programs(filters: CatalogueFilters, locale: Locale | None) -> list
         partners = ProgramPage.partner_universities.through.objects.filter(
             university__code=filters.university
         ).values("programpage_id")
-        programs = programs.filter(
-            Q(lead_university__code=filters.university) | Q(pk__in=partners)
-        )
+        programs = programs.filter(Q(lead_university__code=filters.university) | Q(pk__in=partners))
     if filters.query:
         programs = programs.filter(translation_key__in=_search_keys(ProgramPage, filters.query))
     return list(
@@ -203,16 +204,22 @@ class OutlineEntry:
     """One lesson of a course outline as the reader sees it."""
 
     lesson_key: object
+    module_title: str
     title: str
     url: str | None
     position: int
     is_required: bool
-    is_graded: bool
+    quiz_ids: list
+    activity_ids: list
     is_done: bool = False
+
+    @property
+    def is_graded(self) -> bool:
+        return bool(self.quiz_ids or self.activity_ids)
 
 
 def course_outline_entries(outline: CourseOutline | None, locale, request, done_keys=()) -> list:
-    """The outline's active lessons, titled and linked in the reader's language."""
+    """The outline's active lessons, titled and linked in the reader's language (2 queries)."""
     if outline is None:
         return []
     lessons = list(outline.lessons.filter(is_active=True).order_by("position"))
@@ -223,26 +230,24 @@ def course_outline_entries(outline: CourseOutline | None, locale, request, done_
         entries.append(
             OutlineEntry(
                 lesson_key=lesson.lesson_key,
+                module_title=lesson.module_title,
                 title=page.title if page else lesson.title,
                 url=page.get_url(request) if page else None,
                 position=lesson.position,
                 is_required=lesson.is_required,
-                is_graded=bool(lesson.quiz_ids or lesson.activity_ids),
+                quiz_ids=lesson.quiz_ids,
+                activity_ids=lesson.activity_ids,
                 is_done=lesson.lesson_key in done_keys,
             )
         )
     return entries
 
 
-def group_by_module(outline: CourseOutline | None, entries: list) -> list[OutlineModule]:
-    if outline is None:
-        return []
-    module_of = dict(outline.lessons.values_list("lesson_key", "module_title"))
+def group_by_module(entries: list) -> list[OutlineModule]:
     modules: list[OutlineModule] = []
     for entry in entries:
-        title = module_of.get(entry.lesson_key, "")
-        if not modules or modules[-1].title != title:
-            modules.append(OutlineModule(title=title))
+        if not modules or modules[-1].title != entry.module_title:
+            modules.append(OutlineModule(title=entry.module_title))
         modules[-1].lessons.append(entry)
     return modules
 
@@ -273,7 +278,7 @@ def course_page_context(page: CoursePage, request) -> dict:
         )
         if enrollment is not None:
             done_keys = set(enrollment.lessons.values_list("lesson_key", flat=True))
-    locale = page.locale
+    locale = page.locale_id
     entries = course_outline_entries(outline, locale, request, done_keys)
     prerequisites = list(source.prerequisites.live())
     prerequisite_pages = localized_pages([p.translation_key for p in prerequisites], locale)
@@ -283,7 +288,7 @@ def course_page_context(page: CoursePage, request) -> dict:
     next_lesson = next((entry for entry in entries if not entry.is_done), None)
     return {
         "outline": outline,
-        "modules": group_by_module(outline, entries),
+        "modules": group_by_module(entries),
         "runs": runs,
         "enrollment": enrollment,
         "next_lesson": next_lesson if enrollment else None,
@@ -320,7 +325,7 @@ def program_page_context(page: ProgramPage, request) -> dict:
         .select_related("course", "course__university")
         .order_by("sort_order")
     )
-    course_pages = localized_pages([item.course.translation_key for item in items], page.locale)
+    course_pages = localized_pages([item.course.translation_key for item in items], page.locale_id)
     rows = [
         {
             "course": item.course,
@@ -363,20 +368,16 @@ def lesson_navigation(page, enrollment: Enrollment | None, outline, request) -> 
     done_keys: set = set()
     if enrollment is not None:
         done_keys = set(enrollment.lessons.values_list("lesson_key", flat=True))
-    entries = course_outline_entries(outline, page.locale, request, done_keys)
+    entries = course_outline_entries(outline, page.locale_id, request, done_keys)
     index = next(
         (i for i, entry in enumerate(entries) if entry.lesson_key == page.translation_key), None
     )
-    outline_lesson = None
-    if outline is not None:
-        outline_lesson = OutlineLesson.objects.filter(
-            outline=outline, lesson_key=page.translation_key, is_active=True
-        ).first()
+    has_next = index is not None and index + 1 < len(entries)
     return {
-        "modules": group_by_module(outline, entries),
+        "modules": group_by_module(entries),
         "previous_lesson": entries[index - 1] if index else None,
-        "next_lesson": entries[index + 1] if index is not None and index + 1 < len(entries) else None,
-        "outline_lesson": outline_lesson,
+        "next_lesson": entries[index + 1] if has_next else None,
+        "outline_entry": entries[index] if index is not None else None,
         "lesson_done": page.translation_key in done_keys,
         "lesson_position": index + 1 if index is not None else None,
         "lesson_count": len(entries),

@@ -20,7 +20,7 @@ from learning.services import current_run_for
 from universities.models import University
 
 from . import selectors
-from .models import CoursePage, HomePage, Level, LessonPage, ProgramPage, UniversityPage
+from .models import CoursePage, HomePage, LessonPage, Level, ProgramPage, UniversityPage
 
 
 @require_GET
@@ -103,7 +103,7 @@ def serve_lesson_page(request, page: LessonPage):
         else CourseOutline.objects.filter(course_key=course.source_page.translation_key).first()
     )
     context = selectors.lesson_navigation(page, enrollment, outline, request)
-    outline_lesson = context["outline_lesson"]
+    entry = context["outline_entry"]
     context.update(
         {
             "course": course,
@@ -113,9 +113,9 @@ def serve_lesson_page(request, page: LessonPage):
             "quiz_feedback": latest_quiz_feedback(enrollment, page),
             # Same rule as `learning.services.lesson_mark_complete`: graded lessons are
             # completed by passing, not by a button.
-            "can_mark_complete": outline_lesson is not None
-            and not outline_lesson.quiz_ids
-            and (not outline_lesson.activity_ids or outline.server_graded_only),
+            "can_mark_complete": entry is not None
+            and not entry.quiz_ids
+            and (not entry.activity_ids or outline.server_graded_only),
         }
     )
     return _render_page(request, page, context)

@@ -23,20 +23,6 @@ def activity_id_of(content) -> str | None:
     return str(content.uuid) if content is not None else None
 
 
-class H5PActivityValue(blocks.StructValue):
-    """Answers `value.get("content_id")` with the activity id, which is how
-    `learning.services.course_outline_sync` reads an H5P block's activity id."""
-
-    def get(self, key, default=None):
-        if key == "content_id":
-            return activity_id_of(super().get("content")) or default
-        return super().get(key, default)
-
-    @property
-    def content_id(self) -> str | None:
-        return self.get("content_id")
-
-
 class H5PActivityBlock(blocks.StructBlock):
     content = H5PContentChooserBlock(label=_("H5P activity"))
     height = blocks.IntegerBlock(
@@ -51,7 +37,10 @@ class H5PActivityBlock(blocks.StructBlock):
         icon = "form"
         label = _("H5P activity")
         template = "h5p/blocks/h5p_activity.html"
-        value_class = H5PActivityValue
+
+    def activity_id(self, value) -> str | None:
+        """Blocks with `activity_id` are counted activities in the course outline."""
+        return activity_id_of(value.get("content"))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -79,7 +79,11 @@ def learner_dashboard(user, *, locale, request) -> Dashboard:
     for enrollment in enrollments:
         done = {progress.lesson_key for progress in enrollment.done_lessons}
         upcoming = next(
-            (lesson for lesson in enrollment.outline.active_lessons if lesson.lesson_key not in done),
+            (
+                lesson
+                for lesson in enrollment.outline.active_lessons
+                if lesson.lesson_key not in done
+            ),
             None,
         )
         next_keys[enrollment.pk] = upcoming
@@ -189,7 +193,9 @@ def latest_quiz_feedback(enrollment: Enrollment | None, lesson) -> dict:
         questions = {}
         for question in quizzes[quiz_id].value["questions"].bound_blocks:
             expected = {
-                choice.id for choice in question.value["choices"].bound_blocks if choice.value["is_correct"]
+                choice.id
+                for choice in question.value["choices"].bound_blocks
+                if choice.value["is_correct"]
             }
             chosen = list(attempt.answers.get(question.id, []))
             questions[question.id] = QuestionFeedback(

@@ -78,9 +78,7 @@ def course_outline_sync(*, course_page) -> CourseOutline:
                     "is_required": lesson.is_required,
                     "quiz_ids": [b.id for b in lesson.body if b.block_type == "quiz"],
                     "activity_ids": [
-                        str(b.value.get("content_id") or b.id)
-                        for b in lesson.body
-                        if b.block_type == "h5p"
+                        activity_id for b in lesson.body if (activity_id := _activity_id(b))
                     ],
                     "is_active": True,
                 },
@@ -88,6 +86,13 @@ def course_outline_sync(*, course_page) -> CourseOutline:
     outline.lessons.exclude(lesson_key__in=seen).update(is_active=False)
     transaction.on_commit(lambda: _refresh_open_enrollments(outline.pk))
     return outline
+
+
+def _activity_id(bound_block) -> str | None:
+    # A block type that declares `activity_id(value)` (the H5P block does) is an interactive
+    # activity whose result counts towards the lesson; learning needs to know nothing else.
+    activity_id = getattr(bound_block.block, "activity_id", None)
+    return activity_id(bound_block.value) if activity_id else None
 
 
 def _refresh_open_enrollments(outline_id: int) -> None:

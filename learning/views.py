@@ -195,9 +195,7 @@ def lesson_complete(request, lesson_id: int):
 
 def quiz_answers_from(post) -> dict[str, list[str]]:
     """`q-<question id>` fields (one per chosen option) as {question id: [option ids]}."""
-    return {
-        key[2:]: post.getlist(key) for key in post if key.startswith("q-") and len(key) < 80
-    }
+    return {key[2:]: post.getlist(key) for key in post if key.startswith("q-") and len(key) < 80}
 
 
 @learner_post

@@ -54,9 +54,7 @@ api = NinjaAPI(
 
 @api.exception_handler(RateLimited)
 def rate_limited(request, exc: RateLimited):
-    response = api.create_response(
-        request, {"detail": "Too many requests; slow down."}, status=429
-    )
+    response = api.create_response(request, {"detail": "Too many requests; slow down."}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response
 

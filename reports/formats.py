@@ -28,8 +28,9 @@ ProgressCallback = Callable[[int], None]
 
 def _csv_line_writer():
     buffer = io.StringIO()
-    # "\n" line ends: what COPY writes, so both paths give identical files.
-    return buffer, csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends. (With "\n" Python's writer would leave a lone "\r" in a field
+    # unquoted and break the file; COPY writes "\n" but quotes both, so either file parses.)
+    return buffer, csv.writer(buffer, lineterminator="\r\n")
 
 
 def csv_chunks(

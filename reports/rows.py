@@ -43,7 +43,7 @@ def neutralize_cell(value):
 
 class SpreadsheetSafe(Func):
     """SQL twin of `neutralize_cell`; also turns empty text into NULL, so that CSV written by
-    COPY (which quotes empty strings) and by Python (which does not) agree byte for byte."""
+    COPY (which quotes empty strings) and by Python (which does not) have the same cells."""
 
     output_field = CharField()
 

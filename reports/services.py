@@ -127,7 +127,14 @@ def report_filename(scope: ReportScope, kind: str, fmt: str) -> str:
 
 
 def report_audit(
-    *, actor, scope: ReportScope, kind: str, fmt: str, filters: ReportFilters, rows, channel: str,
+    *,
+    actor,
+    scope: ReportScope,
+    kind: str,
+    fmt: str,
+    filters: ReportFilters,
+    rows,
+    channel: str,
     extra: dict | None = None,
 ):
     """The audit record every export leaves: who, which scope, which filters, how many rows."""
@@ -416,7 +423,7 @@ def scheduled_reports_run_due(*, now: datetime | None = None) -> list[ExportJob]
 
 # --- API tokens -----------------------------------------------------------------------------
 
-TOKEN_PREFIX = "ilm_"
+TOKEN_PREFIX = "ilm_"  # noqa: S105 - a public marker, not a secret
 
 
 def token_digest(raw: str) -> str:

@@ -124,7 +124,9 @@ def export(request):
 @login_required
 @require_GET
 def job(request, job_uuid):
-    return render(request, "reports/job.html", {"job": export_job_for_staff(request.user, job_uuid)})
+    return render(
+        request, "reports/job.html", {"job": export_job_for_staff(request.user, job_uuid)}
+    )
 
 
 @login_required
@@ -223,7 +225,9 @@ def schedules(request):
             error = _("Choose a day of the week.")
     context = {
         "scope": scope,
-        "schedules": ScheduledReport.objects.filter(university=scope.university, owner=request.user),
+        "schedules": ScheduledReport.objects.filter(
+            university=scope.university, owner=request.user
+        ),
         "kinds": ReportKind.choices,
         "formats": ReportFormat.choices,
         "weekdays": ScheduledReport.Weekday.choices,

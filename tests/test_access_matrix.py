@@ -133,6 +133,20 @@ def build_url(p: Pattern, row: m.Row, fx: Fixtures) -> str | None:
     return None
 
 
+def observe(p: Pattern, fx, clients) -> str:
+    """What the pattern answers now, per role: a starting point for its row (check it!)."""
+    url = build_url(p, m.public(), fx)
+    if url is None:
+        return "cannot build a URL"
+    seen = []
+    for role in m.ROLES:
+        user = fx.users[role]
+        if user is not None and "_auth_user_id" not in clients[role].session:
+            clients[role].force_login(user)
+        seen.append(f"{role}={m.classify(clients[role].get(url))}")
+    return f"{url} " + " ".join(seen)
+
+
 def test_every_url_answers_every_role_as_the_matrix_says():
     fx = Fixtures()
     clients = {}
@@ -155,7 +169,7 @@ def test_every_url_answers_every_role_as_the_matrix_says():
     for p in patterns:
         base_row = m.row_for(p.key, p.route)
         if base_row is None:
-            missing.append(f"{p.key}  ({p.route})")
+            missing.append(f"{p.key}  ({p.route})  observed: {observe(p, fx, clients)}")
             continue
         for key in [p.key, *variants.get(p.key, [])]:
             if (key, p.route) in seen:

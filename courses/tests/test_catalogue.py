@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import selectors
 from courses.models import CourseRun
@@ -17,7 +20,9 @@ def tnu():
 
 @pytest.fixture
 def kaznu():
-    return f.UniversityFactory(code="kaznu", name="Al-Farabi Kazakh National University", country="KZ")
+    return f.UniversityFactory(
+        code="kaznu", name="Al-Farabi Kazakh National University", country="KZ"
+    )
 
 
 def titles(response) -> list[str]:
@@ -62,11 +67,17 @@ def test_catalogue_filters(client, tnu, kaznu):
     f.publish(nlp)
     f.open_run(python)
     closed = f.open_run(nlp)
-    CourseRun.objects.filter(pk=closed.pk).update(enrollment_closes_at=closed.enrollment_opens_at)
+    CourseRun.objects.filter(pk=closed.pk).update(
+        enrollment_opens_at=timezone.now() - timedelta(days=30),
+        enrollment_closes_at=timezone.now() - timedelta(days=1),
+    )
 
     assert titles(client.get(URL + "?university=kaznu")) == ["NLP for Kazakh"]
     # Co-teaching universities list the course too.
-    assert titles(client.get(URL + "?university=tnu")) == ["NLP for Kazakh", "Python for data science"]
+    assert titles(client.get(URL + "?university=tnu")) == [
+        "NLP for Kazakh",
+        "Python for data science",
+    ]
     assert titles(client.get(URL + "?language=kk")) == ["NLP for Kazakh"]
     assert titles(client.get(URL + "?level=introductory")) == ["Python for data science"]
     assert titles(client.get(URL + "?open=1")) == ["Python for data science"]

@@ -44,7 +44,10 @@ def question(prompt: str, choices: list[tuple[str, bool]], explanation: str = ""
 
 
 def quiz(title: str, questions: list[dict], pass_mark: int = 60) -> dict:
-    return {"type": "quiz", "value": {"title": title, "pass_mark": pass_mark, "questions": questions}}
+    return {
+        "type": "quiz",
+        "value": {"title": title, "pass_mark": pass_mark, "questions": questions},
+    }
 
 
 def lesson(title: str, slug: str, body: list[dict], minutes: int = 20) -> dict:

@@ -88,7 +88,7 @@ PROGRAM = {
 }
 
 # The password printed for every fixed demo account (development only; see seed_demo --help).
-DEMO_PASSWORD = "ilm-demo-2026"
+DEMO_PASSWORD = "ilm-demo-2026"  # noqa: S105 - printed on purpose, set only in development
 
 # email, full name, is_superuser, [(role, university code), ...]
 ACCOUNTS = [

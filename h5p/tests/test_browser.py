@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
 from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
 
 from h5p.management.commands.h5p_player_install import TARGET, install_player
 from h5p.models import H5PUserData
@@ -54,8 +54,9 @@ def logged_in_context(browser, live_server, user):
 
 
 @pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_learner_plays_tiny_quiz_and_lesson_records_score(
-    transactional_db, settings, live_server, browser, player_installed, university, tiny_content
+    settings, live_server, browser, player_installed, university, tiny_content
 ):
     settings.ROOT_URLCONF = "h5p.tests.urls"
     settings.SITE_URL = live_server.url
@@ -82,8 +83,9 @@ def test_learner_plays_tiny_quiz_and_lesson_records_score(
 
 
 @pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_activity_cannot_read_the_session_and_resumes_its_state(
-    transactional_db, settings, live_server, browser, player_installed, university, tiny_content
+    settings, live_server, browser, player_installed, university, tiny_content
 ):
     settings.ROOT_URLCONF = "h5p.tests.urls"
     settings.SITE_URL = live_server.url
@@ -98,7 +100,9 @@ def test_activity_cannot_read_the_session_and_resumes_its_state(
 
     frame = next(f for f in page.frames if "/h5p/play/" in f.url)
     assert frame.evaluate("self.origin") == "null"
-    cookie = frame.evaluate("() => { try { return document.cookie; } catch (e) { return e.name; } }")
+    cookie = frame.evaluate(
+        "() => { try { return document.cookie; } catch (e) { return e.name; } }"
+    )
     assert cookie == "SecurityError"
     learner_fetch = frame.evaluate(
         """async (url) => {
@@ -110,8 +114,10 @@ def test_activity_cannot_read_the_session_and_resumes_its_state(
     assert learner_fetch == "blocked"
 
     # The player saves its state (saveFreq) and on leaving; reload and it is offered back.
-    frame.evaluate("H5P.instances[0] && H5P.setUserData(H5P.instances[0].contentId, 'state',"
-                   " H5P.instances[0].getCurrentState())")
+    frame.evaluate(
+        "H5P.instances[0] && H5P.setUserData(H5P.instances[0].contentId, 'state',"
+        " H5P.instances[0].getCurrentState())"
+    )
     for _attempt in range(50):
         if H5PUserData.objects.filter(user=setup.learner, content=tiny_content).exists():
             break

@@ -6,9 +6,9 @@ how `courses` styles its lesson page.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import engines
-from django.http import HttpResponse
 from django.urls import path
 
 from courses.models import LessonPage

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CourseRun
+from courses.tests.helpers import with_stable_quiz_ids
 from learning import services
 from learning.forms import SignupDetailsForm
 from learning.models import (
@@ -16,7 +17,6 @@ from learning.models import (
     ProgramEnrollment,
     QuizAttempt,
 )
-from courses.tests.helpers import with_stable_quiz_ids
 from tests import factories as f
 
 ENROLL = "/en/learn/enroll/"
@@ -80,7 +80,9 @@ def nothing_written():
 
 
 @pytest.mark.django_db
-def test_enroll_creates_an_enrollment_and_returns_to_the_course(learner_client, learner, course, run):
+def test_enroll_creates_an_enrollment_and_returns_to_the_course(
+    learner_client, learner, course, run
+):
     response = learner_client.post(ENROLL, {"run": run.pk, "next": course.url})
 
     assert response.status_code == 303
@@ -339,9 +341,7 @@ def test_quiz_submit_grades_on_the_server_and_shows_the_result(learner_client, e
 def test_failed_quiz_shows_which_questions_were_wrong_with_explanations(
     learner_client, tnu, learner
 ):
-    quiz = f.quiz_block(
-        questions=[("Pick the vowel", [("a", True), ("b", False)])], pass_mark=100
-    )
+    quiz = f.quiz_block(questions=[("Pick the vowel", [("a", True), ("b", False)])], pass_mark=100)
     quiz["value"]["questions"][0]["explanation"] = "Vowels are a, e, i, o, u."
     course = f.build_course(tnu, modules=1, lessons_per_module=1, quiz_in_last_lesson=False)
     lesson = f.lessons_of(course)[0]
@@ -418,8 +418,9 @@ def test_dashboard_shows_courses_programs_next_lesson_and_announcements(
 ):
     lessons = f.lessons_of(course)
     services.lesson_mark_complete(enrollment=enrollment, lesson_key=lessons[0].translation_key)
-    finished = f.build_course(tnu, title="Python basics", modules=1, lessons_per_module=1,
-                              quiz_in_last_lesson=False)
+    finished = f.build_course(
+        tnu, title="Python basics", modules=1, lessons_per_module=1, quiz_in_last_lesson=False
+    )
     done = services.enrollment_create(learner=learner, run=f.open_run(finished))
     services.lesson_mark_complete(
         enrollment=done, lesson_key=f.lessons_of(finished)[0].translation_key

@@ -190,6 +190,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "lms" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Extracted H5P packages and private report files live outside MEDIA_ROOT, served only
+# through gated views (see docs/decisions).
+H5P_ROOT = Path(env("H5P_ROOT", str(BASE_DIR / "var" / "h5p")))
+PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -241,6 +245,7 @@ def mailers_from_env(default_backend: str) -> dict:
 
 MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ilm <noreply@ilm.invalid>")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAIL_SITE_NAME = "Ilm"
 WAGTAILADMIN_BASE_URL = SITE_URL
@@ -290,6 +295,10 @@ SECURE_CSP = {
     "frame-ancestors": ["'self'"],
 }
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Joint programs are approved by editors who may not publish alone; the finishing action
+# publishes on behalf of the workflow (see universities/workflow_actions.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "universities.workflow_actions.workflow_publish_approved"
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
 # Data on the public pages of the demo is marked as such.
 DEMO_MODE = env_bool("DEMO_MODE", False)

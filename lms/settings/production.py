@@ -35,6 +35,9 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 MAILERS = mailers_from_env("django.core.mail.backends.smtp.EmailBackend")
+# Issuer signing keys are encrypted with ILM_KEY_ENCRYPTION_KEY(_FILE); never with a key
+# derived from SECRET_KEY in production (see certificates/keys.py).
+CERTIFICATES_ALLOW_KEK_FALLBACK = False
 ILM_REQUIRE_STAFF_MFA = env_bool("ILM_REQUIRE_STAFF_MFA", True)
 LOG_FORMAT = "json"
 LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405

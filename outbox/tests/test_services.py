@@ -78,10 +78,9 @@ def enqueue_committed(django_capture_on_commit_callbacks, **kwargs) -> OutboxMes
 
 @pytest.mark.django_db
 def test_without_a_broker_the_task_runs_eagerly_after_commit(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            message = enqueue(record_call, course="ai-101")
-            assert ran == []  # not before the commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        message = enqueue(record_call, course="ai-101")
+        assert ran == []  # not before the commit
     assert message is None
     assert len(callbacks) == 1
     assert ran == [{"course": "ai-101"}]
@@ -92,10 +91,13 @@ def test_without_a_broker_the_task_runs_eagerly_after_commit(django_capture_on_c
 def test_without_a_broker_a_rolled_back_transaction_runs_nothing(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValueError):
-        with transaction.atomic():
-            enqueue(record_call, course="ai-101")
-            raise ValueError("the request failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValueError),
+        transaction.atomic(),
+    ):
+        enqueue(record_call, course="ai-101")
+        raise ValueError("the request failed")
     assert ran == []
 
 
@@ -125,10 +127,13 @@ def test_with_a_broker_the_message_is_stored_and_published_after_commit(
 def test_with_a_broker_a_rolled_back_transaction_leaves_no_message(
     live_broker, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValueError):
-        with transaction.atomic():
-            message = enqueue(record_call, enrollment_id=8)
-            raise ValueError("the request failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValueError),
+        transaction.atomic(),
+    ):
+        message = enqueue(record_call, enrollment_id=8)
+        raise ValueError("the request failed")
     assert not OutboxMessage.objects.exists()
     assert queued_copies(message.task_id) == 0
 
@@ -276,9 +281,7 @@ def test_beat_runs_the_relay_task(django_capture_on_commit_callbacks):
 
 @pytest.mark.django_db
 def test_task_ids_are_unique_per_message(live_broker, django_capture_on_commit_callbacks):
-    ids = {
-        enqueue_committed(django_capture_on_commit_callbacks, n=n).task_id for n in range(3)
-    }
+    ids = {enqueue_committed(django_capture_on_commit_callbacks, n=n).task_id for n in range(3)}
     assert len(ids) == 3
     assert all(isinstance(task_id, uuid.UUID) for task_id in ids)
     for task_id in ids:

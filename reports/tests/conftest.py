@@ -38,7 +38,10 @@ def world(db):
     run_c = f.open_run(course_c, term="Autumn 2026")
     a_student = f.make_member("learner", a, student_number="A-001", full_name=HOSTILE_NAME)
     b_student = f.make_member(
-        "learner", b, student_number="B-SECRET", full_name="Secret B Student",
+        "learner",
+        b,
+        student_number="B-SECRET",
+        full_name="Secret B Student",
         email="secret.b@example.org",
     )
     b_in_a = f.make_member("learner", b, student_number="B-002", full_name="B learner in A")
@@ -49,11 +52,23 @@ def world(db):
     e_c_in_c = learning.enrollment_create(learner=c_in_c, run=run_c)
     complete(e_b_in_a, course_a)
     return SimpleNamespace(
-        a=a, b=b, c=c,
-        course_a=course_a, course_b=course_b, course_c=course_c,
-        run_a=run_a, run_b=run_b, run_c=run_c,
-        a_student=a_student, b_student=b_student, b_in_a=b_in_a, c_in_c=c_in_c,
-        e_a_student=e_a_student, e_b_student=e_b_student, e_b_in_a=e_b_in_a, e_c_in_c=e_c_in_c,
+        a=a,
+        b=b,
+        c=c,
+        course_a=course_a,
+        course_b=course_b,
+        course_c=course_c,
+        run_a=run_a,
+        run_b=run_b,
+        run_c=run_c,
+        a_student=a_student,
+        b_student=b_student,
+        b_in_a=b_in_a,
+        c_in_c=c_in_c,
+        e_a_student=e_a_student,
+        e_b_student=e_b_student,
+        e_b_in_a=e_b_in_a,
+        e_c_in_c=e_c_in_c,
         registrar_a=f.make_member("registrar", a),
         registrar_b=f.make_member("registrar", b),
     )

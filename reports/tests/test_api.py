@@ -87,8 +87,16 @@ def test_keyset_paging_walks_every_row_once(world, client, token_a):
 
 @pytest.mark.parametrize(
     "query",
-    ["limit=0", "limit=abc", "limit=999999", "cursor=-1", "cursor=1e5", "status=gone",
-     "enrolled_from=yesterday", "course=1;DROP TABLE"],
+    [
+        "limit=0",
+        "limit=abc",
+        "limit=999999",
+        "cursor=-1",
+        "cursor=1e5",
+        "status=gone",
+        "enrolled_from=yesterday",
+        "course=1;DROP TABLE",
+    ],
 )
 def test_bad_parameters_get_400_with_a_message(world, client, token_a, query):
     _token, raw = token_a
@@ -160,9 +168,7 @@ def test_registrar_creates_and_revokes_tokens_in_the_site(world, client):
     assert raw not in client.get(f"/en/reports/tokens/?university={world.a.pk}").content.decode()
     # Registrar B cannot revoke A's token.
     client.force_login(world.registrar_b)
-    response = client.post(
-        f"/en/reports/tokens/{token.pk}/revoke/", {"university": world.b.pk}
-    )
+    response = client.post(f"/en/reports/tokens/{token.pk}/revoke/", {"university": world.b.pk})
     assert response.status_code == 404
     client.force_login(world.registrar_a)
     client.post(f"/en/reports/tokens/{token.pk}/revoke/", {"university": world.a.pk})

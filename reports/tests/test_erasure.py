@@ -29,9 +29,9 @@ def test_erased_learner_leaves_rows_but_not_totals(world):
     assert after["erased_learners"] == 1 and after["completion_rate"] == 100
     assert after["median_progress"] is None  # nobody left to measure
     # The trace respects scopes too: registrar B sees it through its student, C does not.
-    assert summary_of(report_scope_for_staff(world.registrar_b), "Course of A")[
-        "erased_learners"
-    ] == 1
+    assert (
+        summary_of(report_scope_for_staff(world.registrar_b), "Course of A")["erased_learners"] == 1
+    )
 
 
 def test_erasure_counts_follow_filters(world):

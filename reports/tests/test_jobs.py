@@ -27,8 +27,11 @@ def request_job(world, capture, *, fmt="csv", kind="enrollments", filters=None):
     scope = report_scope_for_staff(world.registrar_a)
     with capture(execute=True):
         job = services.export_job_request(
-            actor=world.registrar_a, scope=scope, filters=filters or ReportFilters(),
-            kind=kind, fmt=fmt,
+            actor=world.registrar_a,
+            scope=scope,
+            filters=filters or ReportFilters(),
+            kind=kind,
+            fmt=fmt,
         )
     job.refresh_from_db()
     return job
@@ -45,7 +48,9 @@ def test_async_csv_file_is_private_scoped_and_audited(
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     rows = list(csv.reader(io.StringIO(path.read_text())))
     assert {int(row[0]) for row in rows[1:]} == {
-        world.a_student.pk, world.b_in_a.pk, world.c_in_c.pk
+        world.a_student.pk,
+        world.b_in_a.pk,
+        world.c_in_c.pk,
     }
     assert "B-SECRET" not in path.read_text()
     event = AuditEvent.objects.get(action="report.exported")
@@ -92,8 +97,12 @@ def test_expired_files_are_deleted_and_downloads_stop(
 def test_weekly_schedule_runs_when_due_once(world, django_capture_on_commit_callbacks, mailoutbox):
     scope = report_scope_for_staff(world.registrar_a)
     schedule = services.scheduled_report_create(
-        owner=world.registrar_a, scope=scope, kind="enrollments", fmt="csv",
-        filters=ReportFilters(status="active"), weekday=2,
+        owner=world.registrar_a,
+        scope=scope,
+        kind="enrollments",
+        fmt="csv",
+        filters=ReportFilters(status="active"),
+        weekday=2,
     )
     assert schedule.next_run_at > timezone.now() and schedule.next_run_at.weekday() == 2
     assert services.scheduled_reports_run_due() == []
@@ -113,8 +122,12 @@ def test_weekly_schedule_runs_when_due_once(world, django_capture_on_commit_call
 def test_schedule_of_a_former_registrar_is_switched_off(world):
     scope = report_scope_for_staff(world.registrar_a)
     schedule = services.scheduled_report_create(
-        owner=world.registrar_a, scope=scope, kind="course_summary", fmt="xlsx",
-        filters=ReportFilters(), weekday=0,
+        owner=world.registrar_a,
+        scope=scope,
+        kind="course_summary",
+        fmt="xlsx",
+        filters=ReportFilters(),
+        weekday=0,
     )
     world.registrar_a.memberships.all().delete()
     world.registrar_a.__dict__.pop("_membership_cache", None)

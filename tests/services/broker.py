@@ -2,15 +2,16 @@
 
 import contextlib
 
+import kombu.pools
 from django.test import override_settings
 
 from lms.celery import app as celery_app
 
 
 def _reset_producer_pools() -> None:
-    # The app caches one connection pool per broker URL; drop it when the URL changes.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # The app caches its connection pool, and kombu keeps a process-wide registry of pools
+    # keyed by connection: both must go, or a later test gets a pool closed by an earlier one.
+    kombu.pools.reset()
     celery_app._pool = None
     with contextlib.suppress(AttributeError, KeyError):
         celery_app.__dict__["amqp"]._producer_pool = None

@@ -27,14 +27,14 @@ def draft_lesson(course, title):
 def test_page_chooser_and_search_hide_other_universities_drafts(client, course_a, course_b, uni_b):
     draft_lesson(course_a, "Secret draft of A")
     client.force_login(f.make_member("editor", uni_b))
-    chooser = client.get(reverse("wagtailadmin_choose_page"), {"q": "Secret"})
+    chooser = client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Secret"})
     assert chooser.status_code == 200
     assert b"Secret draft of A" not in chooser.content
     search = client.get(reverse("wagtailadmin_pages:search"), {"q": "Secret"})
     assert b"Secret draft of A" not in search.content
     # The author's own university sees it.
     client.force_login(f.make_member("instructor", course_a.university))
-    chooser = client.get(reverse("wagtailadmin_choose_page"), {"q": "Secret"})
+    chooser = client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Secret"})
     assert b"Secret draft of A" in chooser.content
 
 

@@ -13,13 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def finish_action(monkeypatch):
-    # Wagtail reads WAGTAIL_FINISH_WORKFLOW_ACTION once, at import; base settings name
-    # `universities.roles.workflow_publish_approved`, and this puts the same function in place
-    # whatever settings the suite was started with.
+def finish_action():
+    # The finishing action is configured in settings (WAGTAIL_FINISH_WORKFLOW_ACTION); this
+    # checks that the real setting is in force rather than patching it in.
     from wagtail.models import WorkflowState
 
-    monkeypatch.setattr(WorkflowState, "on_finish", roles.workflow_publish_approved)
+    from universities.workflow_actions import workflow_publish_approved
+
+    assert WorkflowState.on_finish is workflow_publish_approved
 
 
 def perms(user, page):

@@ -1,0 +1,172 @@
+import copy
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.test import Client
+
+from courses.models import CoursePage, CourseRun, LessonPage, ProgramPage
+from demo import pages, people
+from demo.content import COURSES, TRANSLATIONS
+from demo.content.blocks import lesson, module, question, quiz, text
+from demo.content.institutions import DEMO_PASSWORD, PROGRAM
+from learning.models import Enrollment, LessonProgress, QuizAttempt
+from universities.models import University
+
+User = get_user_model()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--learners", "16", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
+    # Test settings run with DEBUG off: no fixed password may be set or printed.
+    output = seed()
+    assert DEMO_PASSWORD not in output
+    admin = User.objects.get(email="admin@demo.ilm.test")
+    assert admin.is_superuser and not admin.has_usable_password()
+
+    output = seed("--force")
+    assert DEMO_PASSWORD in output and "learner@demo.ilm.test" in output
+    admin.refresh_from_db()
+    assert admin.check_password(DEMO_PASSWORD)
+    before, password_hash = row_counts(), admin.password
+
+    seed("--force")
+    assert row_counts() == before
+    admin.refresh_from_db()
+    assert admin.password == password_hash
+
+    universities = University.objects.filter(is_demo=True)
+    assert sorted(universities.values_list("country", flat=True)) == ["KG", "KZ", "TJ", "UZ"]
+
+    demo_courses = CoursePage.objects.filter(slug__in=[c["slug"] for c in COURSES])
+    sources = [course for course in demo_courses if course.source_page.pk == course.pk]
+    assert len(sources) == len(COURSES) >= 6
+    assert {c.language for c in sources} >= {"en", "ru", "tg"}
+    for course in sources:
+        lessons = LessonPage.objects.descendant_of(course).live()
+        assert lessons.count() >= 4
+        assert any(lesson.quiz_blocks() for lesson in lessons), course.title
+        run = CourseRun.objects.filter(course=course).first()
+        assert run.is_open_for_enrollment()
+
+    translated = CoursePage.objects.get(
+        slug=TRANSLATIONS[0]["source"]["slug"], locale__language_code="ru"
+    )
+    assert translated.live and translated.title == TRANSLATIONS[0]["title"]
+    assert translated.source_page.locale.language_code == "en"
+    ru_lessons = LessonPage.objects.descendant_of(translated).live()
+    assert ru_lessons.count() == LessonPage.objects.descendant_of(translated.source_page).count()
+
+    program = ProgramPage.objects.get(slug=PROGRAM["slug"])
+    assert program.partner_universities.count() == 4
+    assert program.program_courses.filter(is_required=True).count() == 4
+
+    learners = User.objects.filter(memberships__role="learner").distinct()
+    assert learners.count() == 16 + 1
+    homes = set(learners.values_list("memberships__university__code", flat=True))
+    assert len(homes) == 4
+    assert Enrollment.objects.filter(status=Enrollment.Status.COMPLETED).exists()
+    assert Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).exists()
+    assert LessonProgress.objects.exists() and QuizAttempt.objects.filter(passed=False).exists()
+
+    # The translated lesson keeps the source's quiz ids, so progress is shared across languages.
+    translated = LessonPage.objects.get(slug="measuring-bias", locale__language_code="ru")
+    source = LessonPage.objects.get(
+        translation_key=translated.translation_key, locale__language_code="en"
+    )
+    assert [b.id for b in translated.quiz_blocks()] == [b.id for b in source.quiz_blocks()]
+    prompt = translated.quiz_blocks()[0].value["questions"][0]["prompt"]
+    assert prompt.startswith("С чего")
+
+    client = Client()
+    assert client.login(email="learner@demo.ilm.test", password=DEMO_PASSWORD)
+    # The demo learner is in the program, whose required courses include this one.
+    response = client.get(translated.get_url())
+    assert response.status_code == 200
+    assert "Предвзятость попадает в систему" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_translation_that_does_not_mirror_its_course_is_refused_and_writes_nothing():
+    people.universities_ensure()
+    course_data = {
+        "slug": "tiny-course",
+        "university": "demo-dtu",
+        "co_teaching": [],
+        "language": "en",
+        "level": "introductory",
+        "ects": "1.0",
+        "effort_hours": 2,
+        "title": "Tiny course",
+        "summary": "Two paragraphs.",
+        "description": "<p>One.</p>",
+        "outcomes": ["Read two paragraphs."],
+        "modules": [
+            module(
+                "Only module",
+                "only",
+                "<p>Intro.</p>",
+                [
+                    lesson(
+                        "Only lesson",
+                        "only-lesson",
+                        [
+                            text("<p>First paragraph.</p><p>Second paragraph.</p>"),
+                            quiz("Check", [question("Yes?", [("Yes", True), ("No", False)])]),
+                        ],
+                    )
+                ],
+            )
+        ],
+    }
+    course, created = pages.course_build(course_data, instructors=[])
+    assert created
+    good = {
+        "source": course_data,
+        "locale": "ru",
+        "title": "Крошечный курс",
+        "summary": "Два абзаца.",
+        "description": "<p>Один.</p>",
+        "outcomes": ["Прочитать два абзаца."],
+        "modules": copy.deepcopy(course_data["modules"]),
+    }
+    # The translated lesson drops a paragraph: strings can no longer be paired with the source.
+    bad = copy.deepcopy(good)
+    bad["modules"][0]["lessons"][0]["body"][0] = text("<p>Только один абзац.</p>")
+    pages_before = CoursePage.objects.count()
+    with pytest.raises(ImproperlyConfigured, match="does not match"):
+        pages.course_translate(course, bad)
+    assert CoursePage.objects.count() == pages_before
+
+    missing_module = copy.deepcopy(good)
+    missing_module["modules"] = []
+    with pytest.raises(ImproperlyConfigured):
+        pages.course_translate(course, missing_module)
+
+    translated = pages.course_translate(course, good)
+    assert translated.title == "Крошечный курс" and translated.live
+
+
+def test_block_ids_are_stable_and_shared_by_identical_positions():
+    body = [text("<p>A</p>"), quiz("Q", [question("P", [("x", True), ("y", False)])])]
+    first = pages.with_block_ids(body, "course", 0, "lesson")
+    again = pages.with_block_ids(body, "course", 0, "lesson")
+    other = pages.with_block_ids(body, "course", 1, "lesson")
+    assert first == again
+    assert first[1]["id"] != other[1]["id"]
+    choices = first[1]["value"]["questions"][0]["value"]["choices"]
+    assert len({c["id"] for c in choices}) == 2
+    assert "id" not in body[0]  # the content module's data is left untouched

@@ -1,0 +1,110 @@
+"""Accessibility (axe-core), page weight and the language switch, page by page."""
+
+import re
+
+from courses.models import CourseRun
+from learning.services import enrollment_create, lesson_mark_complete
+from tests.factories import UniversityFactory, lessons_of, make_member
+
+from .conftest import assert_accessible
+from .content import course_with_quiz
+
+# README: "a lesson page stays under 100 KB of HTML, CSS and JavaScript before media".
+LESSON_BUDGET_BYTES = 100 * 1024
+CODE_RESOURCE_TYPES = {"link", "script", "css", "navigation", "fetch", "xmlhttprequest"}
+
+
+def enrolled_learner():
+    university = UniversityFactory()
+    course = course_with_quiz(university=university)
+    learner = make_member("learner", university)
+    enrollment = enrollment_create(learner=learner, run=CourseRun.objects.get(course=course))
+    first, last = lessons_of(course)
+    lesson_mark_complete(enrollment=enrollment, lesson_key=first.translation_key)
+    return learner, course, first, last
+
+
+def test_public_pages_have_no_serious_accessibility_issues(page):
+    course = course_with_quiz()
+    for url in ("/en/", "/en/catalogue/", course.url, "/en/accounts/login/"):
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert_accessible(page)
+
+
+def test_learner_pages_have_no_serious_accessibility_issues(page_as):
+    learner, course, first, last = enrolled_learner()
+    page = page_as(learner)
+    for url in (course.url, first.url, last.url, "/en/learn/"):
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert_accessible(page)
+    # The quiz with its feedback shown (a failed attempt) is a page state of its own.
+    page.goto(last.url)
+    page.get_by_label("Latin").check()
+    page.get_by_label("22").check()
+    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_text("Not passed yet", exact=False).first.wait_for()
+    assert_accessible(page)
+
+
+def transfer_sizes(page) -> list[dict]:
+    """What the browser fetched for the page: the document and every resource, with the bytes
+    that crossed the wire (compressed body plus headers) and the decoded body size."""
+    return page.evaluate(
+        """() => [
+            ...performance.getEntriesByType("navigation"),
+            ...performance.getEntriesByType("resource"),
+        ].map(e => ({
+            name: e.name, type: e.initiatorType, transfer: e.transferSize,
+            encoded: e.encodedBodySize, decoded: e.decodedBodySize,
+        }))"""
+    )
+
+
+def test_lesson_page_stays_within_the_page_weight_budget(page_as):
+    learner, course, first, last = enrolled_learner()
+    # No axe script here: only what the site itself sends is weighed.
+    page = page_as(learner, axe=False)
+    response = page.goto(last.url, wait_until="load")
+    assert response.status == 200
+    assert response.headers.get("content-encoding") == "gzip"  # compression is on
+
+    entries = transfer_sizes(page)
+    code = [e for e in entries if e["type"] in CODE_RESOURCE_TYPES]
+    assert any(e["type"] == "navigation" for e in code)
+    assert any(e["name"].endswith(".css") for e in code)  # the stylesheet was weighed too
+    # Every weighed response really came over the network, compressed where it is text.
+    assert all(e["transfer"] > 0 for e in code), code
+    total = sum(e["transfer"] for e in code)
+    assert total <= LESSON_BUDGET_BYTES, (
+        f"lesson page weighs {total} bytes of HTML/CSS/JS (budget {LESSON_BUDGET_BYTES}):\n"
+        + "\n".join(f"  {e['transfer']:>7} {e['name']}" for e in code)
+    )
+
+
+def switch_language(page, name: str) -> None:
+    page.get_by_role("navigation", name=re.compile("Language|Язык|Забон")).get_by_role(
+        "link", name=name
+    ).click()
+
+
+def test_language_switch_changes_the_page_and_the_interface(page):
+    page.goto("/en/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    english_form = page.locator("main form").first.inner_text()
+
+    switch_language(page, "Русский")
+    page.wait_for_url(re.compile(r"/ru/accounts/login/$"))
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator(".language-switcher [aria-current]").inner_text() == "Русский"
+    russian_form = page.locator("main form").first.inner_text()
+    assert russian_form != english_form  # the interface speaks Russian now
+    assert re.search("[а-яА-Я]", russian_form)
+    assert_accessible(page)
+
+    switch_language(page, "Тоҷикӣ")
+    page.wait_for_url(re.compile(r"/tg/accounts/login/$"))
+    assert page.locator("html").get_attribute("lang") == "tg"
+    assert page.locator(".language-switcher [aria-current]").inner_text() == "Тоҷикӣ"
+    assert_accessible(page)
