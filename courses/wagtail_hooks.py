@@ -15,3 +15,10 @@ def serve_learner_pages(page, request, serve_args, serve_kwargs):
     if view is not None and not serve_args and not serve_kwargs:
         return view(request, page)
     return None
+
+
+@hooks.register("register_admin_viewset")
+def register_course_run_viewset():
+    from .run_admin import course_run_viewset
+
+    return course_run_viewset

@@ -182,6 +182,16 @@ ROWS: dict[str, Row] = {
     "teaching:bulk_enrollment#run_b": login_required(
         ok=_SITE_STAFF_OF_B, kwargs=lambda fx: {"run_id": fx.run_b.pk}
     ),
+    # --- Course runs in the admin: editors of the run's university and platform staff ----
+    "course_runs:index": admin({"editor_b", "staff"}),
+    "course_runs:index_results": admin({"editor_b", "staff"}),
+    "course_runs:add": admin({"editor_b", "staff"}),
+    "course_runs:edit": admin({"staff"}, kwargs=lambda fx: {"pk": fx.run_a.pk}),
+    "course_runs:delete": admin({"staff"}, kwargs=lambda fx: {"pk": fx.run_a.pk}),
+    "course_runs:inspect": admin({"staff"}, kwargs=lambda fx: {"pk": fx.run_a.pk}),
+    "course_runs:history": admin({"staff"}, kwargs=lambda fx: {"pk": fx.run_a.pk}),
+    "course_runs:history_results": admin({"staff"}, kwargs=lambda fx: {"pk": fx.run_a.pk}),
+    "course_runs:usage": admin({"staff"}, kwargs=lambda fx: {"pk": fx.run_a.pk}),
     # --- Wagtail admin, object level ------------------------------------------------------
     "wagtailadmin_pages:edit": admin({"instructor_a", "staff"}),
     "wagtailadmin_pages:history": admin({"instructor_a", "staff"}),

@@ -22,9 +22,9 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
 
 CHROMIUM = os.environ.get("ILM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -155,9 +155,7 @@ def new_page(browser, site_server, request):
     pages = []
 
     def make(*, axe: bool = True, **context_options):
-        context = browser.new_context(
-            base_url=site_server.url, locale="en-GB", **context_options
-        )
+        context = browser.new_context(base_url=site_server.url, locale="en-GB", **context_options)
         context.set_default_timeout(STEP_TIMEOUT_MS)
         if axe:
             if not AXE_SCRIPT.exists():
@@ -222,6 +220,5 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert not violations, f"axe on {page.url}:\n" + "\n".join(
-        f"  [{v['impact']}] {v['id']}: {v['help']} at {', '.join(v['nodes'])}"
-        for v in violations
+        f"  [{v['impact']}] {v['id']}: {v['help']} at {', '.join(v['nodes'])}" for v in violations
     )

@@ -24,7 +24,7 @@ def progress_of(page) -> float:
 
 
 def test_learner_signs_up_verifies_enrolls_learns_and_gets_a_certificate(page):
-    course = course_with_quiz()
+    course_with_quiz()
 
     # Sign up.
     page.goto("/en/")

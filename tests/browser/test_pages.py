@@ -63,7 +63,7 @@ def transfer_sizes(page) -> list[dict]:
 
 
 def test_lesson_page_stays_within_the_page_weight_budget(page_as):
-    learner, course, first, last = enrolled_learner()
+    learner, _course, _first, last = enrolled_learner()
     # No axe script here: only what the site itself sends is weighed.
     page = page_as(learner, axe=False)
     response = page.goto(last.url, wait_until="load")
@@ -77,6 +77,7 @@ def test_lesson_page_stays_within_the_page_weight_budget(page_as):
     # Every weighed response really came over the network, compressed where it is text.
     assert all(e["transfer"] > 0 for e in code), code
     total = sum(e["transfer"] for e in code)
+    print(f"lesson page: {total} bytes of HTML/CSS/JS on the wire (budget {LESSON_BUDGET_BYTES})")
     assert total <= LESSON_BUDGET_BYTES, (
         f"lesson page weighs {total} bytes of HTML/CSS/JS (budget {LESSON_BUDGET_BYTES}):\n"
         + "\n".join(f"  {e['transfer']:>7} {e['name']}" for e in code)

@@ -1,0 +1,158 @@
+"""The admin screens for course runs, scoped to the editor's own universities.
+
+Runs are plain models (not pages), so page permissions do not cover them; this permission
+policy is their one gate: an editor of university U manages the runs of U's courses, and
+platform staff manage all. Nobody else sees the menu item.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from universities.models import Role
+from universities.selectors import is_platform_staff, university_ids_for
+
+from .models import CoursePage, CourseRun
+
+User = get_user_model()
+
+
+def _managed_university_ids(user) -> set[int]:
+    return university_ids_for(user, Role.EDITOR)
+
+
+class CourseRunPermissionPolicy(BasePermissionPolicy):
+    def user_has_permission(self, user, action) -> bool:
+        if not (user.is_active and user.is_authenticated):
+            return False
+        return is_platform_staff(user) or bool(_managed_university_ids(user))
+
+    def user_has_any_permission(self, user, actions) -> bool:
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        editors = Q(memberships__role=Role.EDITOR)
+        return User.objects.filter(is_active=True).filter(Q(is_superuser=True) | editors).distinct()
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+    def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
+        if not self.user_has_any_permission(user, actions):
+            return CourseRun.objects.none()
+        if is_platform_staff(user):
+            return CourseRun.objects.all()
+        return CourseRun.objects.filter(course__university_id__in=_managed_university_ids(user))
+
+    def instances_user_has_permission_for(self, user, action) -> QuerySet:
+        return self.instances_user_has_any_permission_for(user, [action])
+
+    def user_has_permission_for_instance(self, user, action, instance) -> bool:
+        return self.instances_user_has_permission_for(user, action).filter(pk=instance.pk).exists()
+
+    def user_has_any_permission_for_instance(self, user, actions, instance) -> bool:
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+
+class CourseRunForm(WagtailAdminModelForm):
+    class Meta:
+        model = CourseRun
+        fields = [
+            "course",
+            "term",
+            "starts_on",
+            "ends_on",
+            "enrollment_opens_at",
+            "enrollment_closes_at",
+            "capacity",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only courses in their original locale carry runs, and only the editor's own.
+        courses = CoursePage.objects.filter(pk__in=_source_course_ids())
+        if self.for_user is not None and not is_platform_staff(self.for_user):
+            courses = courses.filter(university_id__in=_managed_university_ids(self.for_user))
+        self.fields["course"].queryset = courses.order_by("title")
+
+
+def _source_course_ids() -> QuerySet:
+    from django.db.models import Min
+
+    return CoursePage.objects.values("translation_key").annotate(first=Min("pk")).values("first")
+
+
+def _runs_for(user) -> QuerySet:
+    return CourseRunPermissionPolicy(CourseRun).instances_user_has_any_permission_for(
+        user, ["change"]
+    )
+
+
+class _OwnRunOnly:
+    """Edit, delete and inspect answer 404 for a run outside the user's universities."""
+
+    def get_object(self, *args, **kwargs):
+        run = super().get_object(*args, **kwargs)
+        if not _runs_for(self.request.user).filter(pk=run.pk).exists():
+            raise Http404
+        return run
+
+
+class CourseRunIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return _runs_for(self.request.user).select_related("course")
+
+
+class CourseRunEditView(_OwnRunOnly, generic.EditView):
+    pass
+
+
+class CourseRunDeleteView(_OwnRunOnly, generic.DeleteView):
+    pass
+
+
+class CourseRunInspectView(_OwnRunOnly, generic.InspectView):
+    pass
+
+
+class CourseRunHistoryView(_OwnRunOnly, history.HistoryView):
+    pass
+
+
+class CourseRunUsageView(_OwnRunOnly, usage.UsageView):
+    pass
+
+
+class CourseRunViewSet(ModelViewSet):
+    model = CourseRun
+    icon = "date"
+    menu_label = _("Course runs")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["course", "term", "starts_on", "ends_on", "enrollment_closes_at", "capacity"]
+    list_filter = ["term"]
+    search_fields = ["term", "course__title"]
+    inspect_view_enabled = True
+    index_view_class = CourseRunIndexView
+    edit_view_class = CourseRunEditView
+    delete_view_class = CourseRunDeleteView
+    inspect_view_class = CourseRunInspectView
+    history_view_class = CourseRunHistoryView
+    usage_view_class = CourseRunUsageView
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return CourseRunForm
+
+    @property
+    def permission_policy(self):
+        return CourseRunPermissionPolicy(CourseRun)
+
+
+course_run_viewset = CourseRunViewSet("course_runs")
