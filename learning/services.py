@@ -355,7 +355,7 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
     """Recompute the enrollment's cached figures and apply the course's completion rule.
 
     Called inside the transaction of every progress event, so completion is recorded the
-    moment it is earned; `course_completed` is sent once that transaction commits.
+    moment it is earned; `course_completed` is sent inside that transaction.
     """
     outline = enrollment.outline
     lessons = list(outline.lessons.filter(is_active=True))
@@ -414,10 +414,7 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
         ]
     )
     if newly_completed:
-        enrollment_id = enrollment.pk
-        transaction.on_commit(
-            lambda: signals.course_completed.send(sender=Enrollment, enrollment_id=enrollment_id)
-        )
+        signals.course_completed.send(sender=Enrollment, enrollment_id=enrollment.pk)
         _program_completion_check(enrollment)
     return enrollment
 
@@ -465,9 +462,6 @@ def _program_completion_check(enrollment: Enrollment) -> None:
             program_enrollment.status = ProgramEnrollment.Status.COMPLETED
             program_enrollment.completed_at = timezone.now()
             program_enrollment.save(update_fields=["status", "completed_at"])
-            pe_id = program_enrollment.pk
-            transaction.on_commit(
-                lambda pe_id=pe_id: signals.program_completed.send(
-                    sender=ProgramEnrollment, program_enrollment_id=pe_id
-                )
+            signals.program_completed.send(
+                sender=ProgramEnrollment, program_enrollment_id=program_enrollment.pk
             )

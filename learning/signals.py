@@ -1,4 +1,9 @@
-"""Events other apps listen to. Sent after the transaction that caused them commits."""
+"""Events other apps listen to.
+
+Sent inside the transaction that records the event, so a receiver's writes (such as an outbox
+message from `outbox.services.enqueue`) commit or roll back with it. Receivers must not do
+slow work here: they enqueue it.
+"""
 
 from django.dispatch import Signal
 

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from outbox.services import enqueue
 
 from . import selectors
 from .access import ReportAccessDenied, ReportScope, report_scope_for_job, report_scope_for_staff
@@ -211,7 +212,7 @@ def export_job_request(
         with_bom=bom,
         schedule=schedule,
     )
-    transaction.on_commit(lambda: export_job_generate.delay(job.pk))
+    enqueue(export_job_generate, job.pk)
     return job
 
 

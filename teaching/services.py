@@ -128,13 +128,15 @@ def bulk_enrollment_import(
 @transaction.atomic
 def announcement_create(*, author, run: CourseRun, title: str, body: str) -> Announcement:
     """Post an announcement to a run; it is emailed to the run's learners after commit."""
+    from outbox.services import enqueue
+
     from .tasks import announcement_email_send
 
     announcement = Announcement(run=run, author=author, title=title.strip(), body=body.strip())
     announcement.full_clean()
     announcement.save()
     announcement_id = announcement.pk
-    transaction.on_commit(lambda: announcement_email_send.delay(announcement_id))
+    enqueue(announcement_email_send, announcement_id)
     return announcement
 
 

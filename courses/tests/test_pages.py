@@ -14,8 +14,6 @@ from learning import services
 from learning.models import Enrollment
 from tests import factories as f
 
-from .helpers import with_stable_quiz_ids
-
 
 @pytest.fixture
 def tnu():
@@ -24,7 +22,7 @@ def tnu():
 
 @pytest.fixture
 def course(tnu):
-    return with_stable_quiz_ids(f.build_course(tnu, title="Machine learning foundations"))
+    return f.build_course(tnu, title="Machine learning foundations")
 
 
 @pytest.fixture

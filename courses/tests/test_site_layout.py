@@ -65,3 +65,27 @@ def test_missing_pages_get_the_site_404(client):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_page_type_renders(client):
+    university = f.UniversityFactory(code="tnu", name="Tajik National University")
+    course = f.build_course(university, title="Python for data science")
+    f.open_run(course)
+    program = f.build_program(university, [university], [course])
+    module = course.get_children().first()
+    section = course.get_parent()
+    index = program.get_parent()
+
+    pages = {
+        "/en/": "Python for data science",
+        section.url: "Python for data science",
+        course.url: "Course outline",
+        module.url: "Lesson 1.1",
+        index.url: program.title,
+        program.url: "Required courses",
+    }
+    for url, text in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url

@@ -17,7 +17,9 @@ CONTENDERS = 8
 SEATS = 3
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback restores what migrations created (home page, locales, collections),
+# which the flush after a transactional test would otherwise remove for later tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_run_never_goes_over_capacity_under_concurrent_requests():
     university = f.UniversityFactory(code="race")
     run = f.open_run(f.build_course(university, modules=1, lessons_per_module=1), capacity=SEATS)

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CourseRun
-from courses.tests.helpers import with_stable_quiz_ids
 from learning import services
 from learning.forms import SignupDetailsForm
 from learning.models import (
@@ -30,7 +29,7 @@ def tnu():
 
 @pytest.fixture
 def course(tnu):
-    return with_stable_quiz_ids(f.build_course(tnu, title="Machine learning foundations"))
+    return f.build_course(tnu, title="Machine learning foundations")
 
 
 @pytest.fixture
@@ -282,9 +281,7 @@ def test_mark_complete_refuses_a_quiz_lesson(learner_client, enrollment, course)
 
 @pytest.mark.django_db
 def test_progress_posts_for_a_course_the_learner_is_not_in(learner_client, tnu, enrollment):
-    elsewhere = with_stable_quiz_ids(
-        f.build_course(tnu, title="Other", modules=1, lessons_per_module=2)
-    )
+    elsewhere = f.build_course(tnu, title="Other", modules=1, lessons_per_module=2)
     lessons = f.lessons_of(elsewhere)
 
     complete = learner_client.post(reverse("learning:lesson_complete", args=[lessons[0].pk]))
@@ -347,7 +344,6 @@ def test_failed_quiz_shows_which_questions_were_wrong_with_explanations(
     lesson = f.lessons_of(course)[0]
     lesson.body = [*lesson.body.raw_data, quiz]
     f.publish(lesson)
-    with_stable_quiz_ids(course)
     lesson = f.lessons_of(course)[0]
     services.enrollment_create(learner=learner, run=f.open_run(course))
 

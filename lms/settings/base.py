@@ -225,6 +225,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
+    "reports-scheduled": {"task": "reports.scheduled_reports_run", "schedule": 15 * 60.0},
+    "reports-cleanup": {"task": "reports.export_jobs_cleanup", "schedule": 60 * 60.0},
 }
 
 

@@ -1,8 +1,9 @@
 """Fixtures of the real-services suite: a private Redis broker, real Celery workers, and the
 test process's Celery app pointed at that broker.
 
-Every test here is `@pytest.mark.django_db(transaction=True)`: rows are committed, so a worker
-process connected to pytest-django's test database sees them. Workers and Redis servers are
+Every test here is marked `services` and `django_db(transaction=True, serialized_rollback=True)`
+by `pytest_collection_modifyitems`: rows are committed, so a worker process connected to
+pytest-django's test database sees them. Workers and Redis servers are
 stopped in finalizers, whatever the outcome of the test.
 
 Hooks for new background work (certificates, exports, ...): request `worker` (a running
@@ -28,6 +29,18 @@ SHORT_VISIBILITY_TIMEOUT = "5"
 RESULT_TIMEOUT = 90.0
 
 __all__ = ["RESULT_TIMEOUT", "wait_for"]
+
+
+def pytest_collection_modifyitems(config, items):
+    # Every test here commits (a worker in another process must see the rows), and every one
+    # restores the migrations' data (Wagtail's root page, locales, content types) after the
+    # flush: mixing serialized and plain transactional tests makes the restore collide with
+    # the content types a plain flush re-creates.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.services)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture

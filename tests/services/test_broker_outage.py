@@ -15,11 +15,7 @@ from .conftest import RESULT_TIMEOUT
 from .probe_tasks import probe_results
 from .processes import wait_for
 
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.services.urls"),
-]
+pytestmark = pytest.mark.urls("tests.services.urls")
 
 
 def post_probe(client, markers, key: str):

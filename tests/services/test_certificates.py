@@ -1,6 +1,5 @@
 """A course completed in the web process gets its certificate from a real worker."""
 
-import pytest
 from django.urls import reverse
 
 from certificates.models import Credential
@@ -10,13 +9,6 @@ from tests.factories import UniversityFactory, build_course, lessons_of, make_me
 
 from .conftest import RESULT_TIMEOUT
 from .processes import wait_for
-
-# serialized_rollback: the flush after a transactional test empties the tables the
-# migrations filled (Wagtail's root page and locales); these tests build pages on them.
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def test_course_completed_in_the_web_process_gets_its_certificate_from_the_worker(

@@ -1,6 +1,5 @@
 """A real Celery worker runs what the outbox publishes, and survives being killed mid-task."""
 
-import pytest
 from celery import current_app
 from django.db import transaction
 
@@ -11,8 +10,6 @@ from tests.factories import UserFactory
 from .conftest import RESULT_TIMEOUT
 from .probe_tasks import probe_record, probe_results
 from .processes import wait_for
-
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def started_count(markers, key: str) -> int:
