@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -169,7 +170,7 @@ def credential_download(request, credential_id):
 @require_GET
 def my_certificates(request):
     if not request.user.is_authenticated:
-        return redirect(f"/en/accounts/login/?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     from .selectors import credentials_for_learner
 
     items = [

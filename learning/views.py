@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +22,6 @@ from . import services
 from .access import enrollment_for_learner, lesson_for_learner
 from .grading import QuizSubmissionError
 from .selectors import learner_dashboard
-
-CERTIFICATES_TEMPLATE = "certificates/dashboard_certificates.html"
 
 # How each refusal code from `learning.services` is answered over HTTP.
 STATUS_FOR_CODE = {
@@ -93,15 +89,7 @@ def learner_post(view):
 @login_required
 def dashboard(request):
     data = learner_dashboard(request.user, locale=current_locale(), request=request)
-    context = {"dashboard": data}
-    try:
-        get_template(CERTIFICATES_TEMPLATE)
-    except TemplateDoesNotExist:
-        pass
-    else:
-        # The certificates app provides this fragment; it loads its own data from `user`.
-        context["certificates_template"] = CERTIFICATES_TEMPLATE
-    return TemplateResponse(request, "learning/dashboard.html", context)
+    return TemplateResponse(request, "learning/dashboard.html", {"dashboard": data})
 
 
 @learner_post

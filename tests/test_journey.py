@@ -44,6 +44,7 @@ def test_sign_up_enroll_learn_and_complete_a_course():
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     learner = User.objects.get(email="zarina@example.org")
+    assert learner.full_name == "Zarina Nazarova"
 
     # Find the course in the catalogue and enroll from its page.
     catalogue = browser.get("/en/catalogue/?q=machine").content.decode()

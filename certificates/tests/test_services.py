@@ -144,7 +144,7 @@ def test_program_completion_issues_an_endorsed_program_credential(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_issue_makes_one_credential(learner, course):
     enrollment = complete_course(learner, course)
     Credential.objects.all().delete()
