@@ -33,13 +33,17 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 .PHONY: help
 help: ## List the targets
 	@echo "Ilm — make targets (PORT=$(PORT)):"
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) \
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) \
 		| awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
 
 # --- Environment --------------------------------------------------------------------------
 
 .PHONY: install
-install: $(INSTALL_STAMP) npm ## Create .venv (Python from .python-version) and install pinned deps
+install: $(INSTALL_STAMP) npm h5p-player ## Create .venv (Python from .python-version) and install pinned deps
+
+.PHONY: h5p-player
+h5p-player: $(INSTALL_STAMP) npm ## Copy the pinned h5p-standalone player into static files
+	@[ -f h5p/static/h5p/player/main.bundle.js ] || $(PY) manage.py h5p_player_install
 
 $(INSTALL_STAMP): pyproject.toml .python-version
 	@if [ -z "$(BOOTSTRAP_PYTHON)" ]; then \
@@ -97,13 +101,18 @@ test-postgres: install ## Run the suite on PostgreSQL (TEST_POSTGRES_URL), incl.
 	DATABASE_URL="$(TEST_POSTGRES_URL)" \
 		$(PYTEST) -n $(PYTEST_WORKERS) -m "not browser and not services" $(PYTEST_ARGS)
 
+TEST_SERVICES_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/services
+
 .PHONY: test-services
-test-services: install ## Run tests that need a real Celery worker and Redis
-	$(PYTEST) -m services $(PYTEST_ARGS)
+test-services: install ## Real Celery workers and Redis, on PostgreSQL (TEST_SERVICES_POSTGRES_URL)
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	DATABASE_URL="$(TEST_SERVICES_POSTGRES_URL)" \
+		$(PYTEST) -p no:xdist -m services tests/services $(PYTEST_ARGS)
 
 .PHONY: test-browser
-test-browser: install ## Run browser tests (Debian's Chromium through Playwright)
-	$(PYTEST) -m browser $(PYTEST_ARGS)
+test-browser: install ## Browser journeys in Debian's Chromium through Playwright
+	@[ -x /usr/bin/chromium ] || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(PYTEST) -p no:xdist -m browser $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install ## Check code with ruff (lint and formatting)

@@ -9,15 +9,23 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("who"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
     )
     # Kept as text too, so the record still says who it was after the account is deleted.
     actor_email = models.CharField(_("who (as recorded)"), max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     university = models.ForeignKey(
-        "universities.University", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("university"),
+        "universities.University",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("university"),
     )
     target_type = models.CharField(_("object type"), max_length=64, blank=True)
     target_id = models.CharField(_("object id"), max_length=64, blank=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import logging
 import os
 from collections.abc import Mapping
@@ -88,15 +89,21 @@ def key_encryption_key(
         except OSError as error:
             raise KeyEncryptionError(f"cannot read {KEK_FILE_ENV}: {error.strerror}") from None
     if fallback_secret:
-        logger.warning(
-            "%s is not set: issuer keys are encrypted with a key derived from SECRET_KEY. "
-            "Fine for development and tests, never for production.",
-            KEK_ENV,
-        )
+        _warn_about_fallback_once()
         return HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"ilm issuer key encryption"
         ).derive(fallback_secret.encode("utf-8"))
     raise KeyEncryptionError(f"set {KEK_ENV} or {KEK_FILE_ENV} to sign credentials")
+
+
+@functools.cache
+def _warn_about_fallback_once() -> None:
+    # Once per process: every signature asks for the KEK, and a seed signs hundreds.
+    logger.warning(
+        "%s is not set: issuer keys are encrypted with a key derived from SECRET_KEY. "
+        "Fine for development and tests, never for production.",
+        KEK_ENV,
+    )
 
 
 def seal_private_key(private_key: Ed25519PrivateKey, kek: bytes) -> str:

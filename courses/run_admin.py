@@ -14,6 +14,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from universities.models import Role
 from universities.selectors import is_platform_staff, university_ids_for
@@ -150,9 +151,7 @@ class CourseRunViewSet(ModelViewSet):
     def get_form_class(self, for_update=False):
         return CourseRunForm
 
-    @property
-    def permission_policy(self):
-        return CourseRunPermissionPolicy(CourseRun)
 
-
+# Registered before the viewset, which then takes it from the registry.
+register_permission_policy(CourseRun, CourseRunPermissionPolicy(CourseRun))
 course_run_viewset = CourseRunViewSet("course_runs")

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "lms.request_context.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "lms.admin_csp.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.locale.SiteLocaleMiddleware",
@@ -179,8 +180,18 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Paths served outside the language prefix: their 404s stay 404s (see lms/locale.py).
 LANGUAGE_NEUTRAL_PATH_PREFIXES = [
-    "/admin/", "/api/", "/xapi/", "/h5p/", "/healthz", "/static/", "/media/", "/documents/",
-    "/verify/", "/universities/", "/credentials/", "/i18n/",
+    "/admin/",
+    "/api/",
+    "/xapi/",
+    "/h5p/",
+    "/healthz",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/verify/",
+    "/universities/",
+    "/credentials/",
+    "/i18n/",
 ]
 USE_I18N = True
 USE_TZ = True
@@ -303,6 +314,8 @@ SECURE_CSP = {
     "frame-ancestors": ["'self'"],
 }
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# No staff email hashes sent to a third party (and the CSP would block the images anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Joint programs are approved by editors who may not publish alone; the finishing action
 # publishes on behalf of the workflow (see universities/workflow_actions.py).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "universities.workflow_actions.workflow_publish_approved"

@@ -139,3 +139,17 @@ def test_pages_without_a_language_prefix_redirect_to_one(client):
 @pytest.mark.django_db
 def test_unknown_language_prefix_is_not_found(client):
     assert client.get("/xx/catalogue/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_admin_allows_wagtails_inline_widget_scripts_and_the_site_does_not(client):
+    staff = f.UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(staff)
+
+    def script_src(path):
+        header = client.get(path)["Content-Security-Policy"]
+        return dict(part.strip().split(" ", 1) for part in header.split(";"))["script-src"]
+
+    assert "'unsafe-inline'" in script_src("/admin/")
+    assert "nonce-" not in script_src("/admin/")
+    assert "'unsafe-inline'" not in script_src("/en/catalogue/")

@@ -21,8 +21,6 @@ import os
 import re
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings

@@ -30,6 +30,7 @@ def test_learner_signs_up_verifies_enrolls_learns_and_gets_a_certificate(page):
     page.goto("/en/")
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Email").fill("dilnoza@example.org")
+    page.get_by_label("Full name").fill("Dilnoza Yusupova")
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import pages, people
+from demo import pages, people, records
 from demo.content import COURSES, TRANSLATIONS
 from demo.content.institutions import DEMO_PASSWORD, PROGRAM
 
@@ -74,6 +74,21 @@ class Command(BaseCommand):
             learner_account = next(a for a in accounts if a.roles[:1] == [("learner", "demo-dtu")])
             people.demo_learner_progress(learner_account.email, program=program, rng=rng)
 
+        # Certificates were issued after the learners' transaction committed; now show a
+        # revoked one, and give the demo registrar an API token.
+        with transaction.atomic():
+            revoked = records.revoked_credential_ensure(
+                actor=admin, keep_email=learner_account.email
+            )
+            registrar = User.objects.get(email="registrar.dtu@demo.ilm.test")
+            token = (
+                records.registrar_token_ensure(registrar=registrar, university_code="demo-dtu")
+                if with_passwords
+                else None
+            )
+        if revoked is not None:
+            self.stdout.write(f"  revoked certificate for the demo: /verify/{revoked.pk}/")
+
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {len(courses)} courses, "
@@ -81,6 +96,11 @@ class Command(BaseCommand):
             )
         )
         self._print_accounts(accounts, with_passwords)
+        if token:
+            self.stdout.write(
+                "Reports API token of registrar.dtu (shown once): "
+                f"curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8000/api/v1/enrollments"
+            )
 
     def _print_accounts(self, accounts, with_passwords: bool) -> None:
         if not with_passwords:
