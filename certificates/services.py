@@ -33,7 +33,18 @@ logger = logging.getLogger(__name__)
 
 
 class CertificateError(Exception):
-    """A credential cannot be issued or changed; the message is shown to staff."""
+    """A credential cannot be issued or changed; the message is shown to staff.
+
+    `code` tells callers what kind of refusal it is: "unchanged" when the credential is
+    already in the asked-for state, "invalid" otherwise.
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
+
+
+REVOCATION_REASON_MAX_CHARS = 300
 
 
 # --- identities --------------------------------------------------------------------------
@@ -420,8 +431,22 @@ def _set_revoked(*, credential: Credential, revoked: bool, reason: str, actor) -
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Give a reason; it goes to the audit log."))
+    if len(reason) > REVOCATION_REASON_MAX_CHARS:
+        raise CertificateError(
+            _("Keep the reason under %(limit)s characters.")
+            % {"limit": REVOCATION_REASON_MAX_CHARS}
+        )
     with transaction.atomic():
+        # The state is checked under the row lock, so two registrars acting at once cannot
+        # both revoke (and log) the same credential.
         credential = Credential.objects.select_for_update().get(pk=credential.pk)
+        if credential.revoked == revoked:
+            message = (
+                _("This credential is already revoked.")
+                if revoked
+                else _("This credential is not revoked.")
+            )
+            raise CertificateError(message, code="unchanged")
         status_list = StatusList.objects.select_for_update().get(pk=credential.status_list_id)
         bitstring = Bitstring.decode(status_list.encoded_list)
         bitstring.set(credential.status_index, revoked)
@@ -429,7 +454,7 @@ def _set_revoked(*, credential: Credential, revoked: bool, reason: str, actor) -
         signer = _signer(status_list.university)
         _status_list_sign(status_list, signer.key, signer.private_key)
         credential.revoked = revoked
-        credential.revocation_reason = reason[:300] if revoked else ""
+        credential.revocation_reason = reason if revoked else ""
         credential.save(update_fields=["revoked", "revocation_reason"])
         audit_record(
             actor=actor,
@@ -437,7 +462,7 @@ def _set_revoked(*, credential: Credential, revoked: bool, reason: str, actor) -
             university=credential.university,
             target=credential,
             summary=f"{credential.recipient_name} · {credential.achievement_name}",
-            details={"reason": reason[:300], "status_index": credential.status_index},
+            details={"reason": reason, "status_index": credential.status_index},
         )
     return credential
 

@@ -3,7 +3,7 @@ them, and the verification page has one permanent address to print in a QR code.
 
 from django.urls import path
 
-from . import views
+from . import registrar_views, views
 
 app_name = "certificates"
 
@@ -19,6 +19,18 @@ urlpatterns = [
         "certificates/<uuid:credential_id>/download.json",
         views.credential_download,
         name="download",
+    ),
+    # The registrar's pages: list, and POST-only revoke / un-revoke.
+    path("certificates/manage/", registrar_views.credential_list, name="manage"),
+    path(
+        "certificates/manage/<uuid:credential_id>/revoke/",
+        registrar_views.credential_revoke,
+        name="manage_revoke",
+    ),
+    path(
+        "certificates/manage/<uuid:credential_id>/unrevoke/",
+        registrar_views.credential_unrevoke,
+        name="manage_unrevoke",
     ),
     path("achievements/<slug:kind>/<uuid:key>/", views.achievement, name="achievement"),
 ]

@@ -307,6 +307,12 @@ ROWS.update(
         "certificates:verify": public(DENIED),
         "certificates:verify_json": public(DENIED),
         "certificates:verify_upload": public(OK),
+        # The registrar's list of issued credentials (rows scoped to their universities; the
+        # object-level isolation is proved in certificates/tests/test_registrar_views.py).
+        "certificates:manage": login_required(ok={"registrar_a", "staff"}),
+        # POST only: a GET is refused with 405 before anything else, for everyone.
+        "certificates:manage_revoke": public(INVALID),
+        "certificates:manage_unrevoke": public(INVALID),
         # H5P playback: everything is keyed by content uuid and a token.
         "h5p:libraries_root": public(DENIED),
         "h5p:library_file": public(DENIED),

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 import pytest
 
 from courses.models import LessonPage
-from h5p.blocks import H5PActivityBlock
 from h5p.services import h5p_content_create
 from h5p.tests.packages import tiny_quiz_h5p
 from learning import services as learning
@@ -16,21 +15,6 @@ def h5p_root(settings, tmp_path):
     """Every test gets its own H5P storage root."""
     settings.H5P_ROOT = tmp_path / "h5p-root"
     return settings.H5P_ROOT
-
-
-@pytest.fixture(autouse=True, scope="session")
-def lesson_body_accepts_h5p():
-    """Make the lesson body offer the H5P block if the lesson model does not list it yet.
-
-    The lead wires `h5p = H5PActivityBlock()` into `courses.blocks.LessonBodyBlock`; until then
-    the tests add the same block under the same name, so they exercise the real outline sync.
-    """
-    stream_block = LessonPage._meta.get_field("body").stream_block
-    if "h5p" not in stream_block.child_blocks:
-        block = H5PActivityBlock()
-        block.set_name("h5p")
-        stream_block.child_blocks["h5p"] = block
-    return stream_block
 
 
 @pytest.fixture

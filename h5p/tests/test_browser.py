@@ -1,4 +1,9 @@
-"""Play the tiny quiz in Chromium, inside a lesson, and check progress and score are recorded."""
+"""Play the tiny quiz in Chromium, inside a real lesson page, and check progress and score.
+
+The lesson is built as an editor would build it (an `h5p` block in the lesson body, the course
+published so the learning outline records the activity) and served by the site itself
+(`courses.wagtail_hooks` -> `courses.views.serve_lesson_page`) to an enrolled learner.
+"""
 
 from decimal import Decimal
 from pathlib import Path
@@ -8,10 +13,13 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
+from h5p.blocks import activity_id_of
 from h5p.management.commands.h5p_player_install import TARGET, install_player
 from h5p.models import H5PUserData
-from h5p.tests.conftest import lesson_with_activity
-from learning.models import ActivityResult, Enrollment, LessonProgress
+from h5p.tests.conftest import ActivityLesson
+from learning import services as learning
+from learning.models import ActivityResult, Enrollment, LessonProgress, OutlineLesson
+from tests import factories as f
 from xapi.models import Statement
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,6 +52,33 @@ def browser(monkeypatch):
         browser.close()
 
 
+def lesson_page_with_activity(university, content) -> ActivityLesson:
+    """A published one-lesson course whose lesson plays `content`, and an enrolled learner."""
+    course = f.build_course(university, modules=1, lessons_per_module=1, quiz_in_last_lesson=False)
+    lesson = f.lessons_of(course)[0]
+    lesson.body = [
+        {"type": "rich_text", "value": "<p>Try the activity.</p>"},
+        {"type": "h5p", "value": {"content": content.pk, "height": 400}},
+    ]
+    f.publish(lesson)
+    # Publishing the course, as an editor finishing it would, syncs the learning outline.
+    course = f.publish(course)
+    run = f.open_run(course)
+    learner = f.make_member("learner", university)
+    enrollment = learning.enrollment_create(learner=learner, run=run)
+    return ActivityLesson(course, lesson, run, learner, enrollment)
+
+
+def open_lesson(page, lesson):
+    """Open the lesson page as the site serves it; return the activity's frame locator."""
+    response = page.goto(lesson.url)
+    assert response.status == 200
+    frame = page.locator("iframe[data-h5p-activity]")
+    # The frame loads lazily: bring it into view as a reader scrolling down would.
+    frame.scroll_into_view_if_needed()
+    return page.frame_locator("iframe[data-h5p-activity]")
+
+
 def logged_in_context(browser, live_server, user):
     client = Client()
     client.force_login(user)
@@ -58,15 +93,16 @@ def logged_in_context(browser, live_server, user):
 def test_learner_plays_tiny_quiz_and_lesson_records_score(
     settings, live_server, browser, player_installed, university, tiny_content
 ):
-    settings.ROOT_URLCONF = "h5p.tests.urls"
     settings.SITE_URL = live_server.url
-    setup = lesson_with_activity(university, tiny_content)
+    setup = lesson_page_with_activity(university, tiny_content)
+    outline_lesson = OutlineLesson.objects.get(lesson_key=setup.lesson.translation_key)
+    assert outline_lesson.activity_ids == [activity_id_of(tiny_content)]
     context = logged_in_context(browser, live_server, setup.learner)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(reverse("h5p_test_lesson", kwargs={"pk": setup.lesson.pk}))
-    activity = page.frame_locator("iframe[data-h5p-activity]")
+    activity = open_lesson(page, setup.lesson)
+    expect(page.locator("h1")).to_contain_text(setup.lesson.title)
     activity.locator("button.ilm-tiny-quiz-answer").click()
     page.wait_for_selector("[data-h5p-status][data-h5p-finished='true']")
 
@@ -74,8 +110,12 @@ def test_learner_plays_tiny_quiz_and_lesson_records_score(
     assert enrollment.lessons_completed == 1
     assert enrollment.status == Enrollment.Status.COMPLETED
     assert enrollment.final_score == Decimal("75.00")
-    assert ActivityResult.objects.get(enrollment=enrollment).best_scaled_score == Decimal("0.75")
-    assert LessonProgress.objects.get(enrollment=enrollment).source == "activity"
+    result = ActivityResult.objects.get(enrollment=enrollment)
+    assert result.best_scaled_score == Decimal("0.75")
+    assert result.activity_id == activity_id_of(tiny_content)
+    progress = LessonProgress.objects.get(enrollment=enrollment)
+    assert progress.lesson_key == setup.lesson.translation_key
+    assert progress.source == "activity"
     stored = Statement.objects.get(verb_iri="http://adlnet.gov/expapi/verbs/answered")
     assert stored.learner_id == setup.learner.pk
     assert stored.data["object"]["id"] == tiny_content.xapi_iri
@@ -87,14 +127,11 @@ def test_learner_plays_tiny_quiz_and_lesson_records_score(
 def test_activity_cannot_read_the_session_and_resumes_its_state(
     settings, live_server, browser, player_installed, university, tiny_content
 ):
-    settings.ROOT_URLCONF = "h5p.tests.urls"
     settings.SITE_URL = live_server.url
-    setup = lesson_with_activity(university, tiny_content)
+    setup = lesson_page_with_activity(university, tiny_content)
     context = logged_in_context(browser, live_server, setup.learner)
     page = context.new_page()
-    page.goto(reverse("h5p_test_lesson", kwargs={"pk": setup.lesson.pk}))
-    player = page.frame_locator("iframe[data-h5p-activity]")
-    activity = player
+    activity = open_lesson(page, setup.lesson)
     activity.locator("button.ilm-tiny-quiz-answer").click()
     page.wait_for_selector("[data-h5p-status][data-h5p-finished='true']")
 
@@ -125,5 +162,6 @@ def test_activity_cannot_read_the_session_and_resumes_its_state(
     assert '"answered":true' in H5PUserData.objects.get(user=setup.learner).data
 
     page.reload()
+    page.locator("iframe[data-h5p-activity]").scroll_into_view_if_needed()
     activity = page.frame_locator("iframe[data-h5p-activity]")
     expect(activity.locator(".ilm-tiny-quiz-status")).to_have_text("Answered before")

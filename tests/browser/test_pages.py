@@ -90,10 +90,16 @@ def switch_language(page, name: str) -> None:
     ).click()
 
 
+def catalogue_link_text(page) -> str:
+    """The main navigation's link to the catalogue, as the reader sees it."""
+    return page.locator(".main-nav a[href$='/catalogue/']").inner_text().strip()
+
+
 def test_language_switch_changes_the_page_and_the_interface(page):
     page.goto("/en/accounts/login/")
     assert page.locator("html").get_attribute("lang") == "en"
     english_form = page.locator("main form").first.inner_text()
+    assert catalogue_link_text(page) == "Catalogue"
 
     switch_language(page, "Русский")
     page.wait_for_url(re.compile(r"/ru/accounts/login/$"))
@@ -102,10 +108,16 @@ def test_language_switch_changes_the_page_and_the_interface(page):
     russian_form = page.locator("main form").first.inner_text()
     assert russian_form != english_form  # the interface speaks Russian now
     assert re.search("[а-яА-Я]", russian_form)
+    assert catalogue_link_text(page) == "Каталог"  # locale/ru/LC_MESSAGES/django.po
     assert_accessible(page)
 
     switch_language(page, "Тоҷикӣ")
     page.wait_for_url(re.compile(r"/tg/accounts/login/$"))
     assert page.locator("html").get_attribute("lang") == "tg"
     assert page.locator(".language-switcher [aria-current]").inner_text() == "Тоҷикӣ"
+    # The interface speaks Tajik, not Russian left over: its own words, letters only it uses.
+    assert catalogue_link_text(page) == "Феҳрист"  # locale/tg/LC_MESSAGES/django.po
+    tajik_form = page.locator("main form").first.inner_text()
+    assert tajik_form not in (english_form, russian_form)
+    assert re.search("[ҳҷғқӯӣҲҶҒҚӮӢ]", tajik_form)
     assert_accessible(page)
