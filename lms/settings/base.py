@@ -233,7 +233,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # How long Redis keeps an unacknowledged message before handing it to another worker: the
 # window after which work of a killed worker is retried.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    # Look for expired unacknowledged messages every 10 s rather than kombu's default of every
+    # 100 s (10 s x a throttle of 10): the scan is one cheap sorted-set query.
+    "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},

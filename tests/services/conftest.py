@@ -22,7 +22,7 @@ from .processes import CeleryWorker, RedisServer, wait_for, worker_database_url
 
 PROBE_TASKS = "tests.services.probe_tasks"
 # Short enough that an unacknowledged message of a killed worker comes back within seconds;
-# the worker's restore loop looks every 10 s (kombu's `unacked_restore_interval`).
+# the worker's restore loop looks every 10 s (settings: `unacked_restore_throttle` 1).
 SHORT_VISIBILITY_TIMEOUT = "5"
 # Redelivery after a crash takes visibility timeout + up to one restore interval; a task
 # itself finishes in well under a second here. Generous bounds, polled, never slept.
@@ -101,13 +101,13 @@ def worker(worker_factory) -> CeleryWorker:
 
 
 @pytest.fixture(autouse=True)
-def _show_worker_logs_on_failure(request):
+def _show_worker_logs_on_failure(request, tmp_path):
     """Print the tail of every worker's log when a test fails: the first thing to read."""
     yield
     report = getattr(request.node, "rep_call", None)
     if report is None or not report.failed or "worker_factory" not in request.fixturenames:
         return
-    for log in sorted(Path(request.getfixturevalue("tmp_path")).rglob("worker-*.log")):
+    for log in sorted(Path(tmp_path).rglob("worker-*.log")):
         print(f"\n----- {log.parent.name}/{log.name} -----")
         print("\n".join(log.read_text(errors="replace").splitlines()[-60:]))
 
