@@ -80,15 +80,15 @@ migrate: install ## Apply database migrations
 
 .PHONY: seed
 seed: migrate ## Load the demo content (idempotent) and print the demo accounts
-	$(PY) manage.py seed_demo
+	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 
 .PHONY: run
 run: install ## Install, migrate, seed the demo, serve on 127.0.0.1:PORT (default 8000)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
-	$(PY) manage.py seed_demo
+	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/en/ (Ctrl-C stops it)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # --- Quality ------------------------------------------------------------------------------
 

@@ -99,7 +99,7 @@ class Command(BaseCommand):
         if token:
             self.stdout.write(
                 "Reports API token of registrar.dtu (shown once): "
-                f"curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8000/api/v1/enrollments"
+                f"curl -H 'Authorization: Bearer {token}' {settings.SITE_URL}/api/v1/enrollments"
             )
 
     def _print_accounts(self, accounts, with_passwords: bool) -> None:
