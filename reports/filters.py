@@ -95,6 +95,24 @@ class ReportFilters:
             q &= Q(enrolled_at__lt=_day_start(self.enrolled_to + timedelta(days=1)))
         return q
 
+    def erased_enrollment_filter(self) -> Q:
+        """The same filters over `ErasedEnrollment`, which keeps the day enrolled and the
+        program directly (an erased learner's enrollment rows are gone)."""
+        q = Q()
+        if self.term:
+            q &= Q(run__term=self.term)
+        if self.course:
+            q &= Q(run__course__translation_key__in=_translation_keys(self.course))
+        if self.program:
+            q &= Q(program_id=self.program)
+        if self.status:
+            q &= Q(status=self.status)
+        if self.enrolled_from:
+            q &= Q(enrolled_on__gte=self.enrolled_from)
+        if self.enrolled_to:
+            q &= Q(enrolled_on__lte=self.enrolled_to)
+        return q
+
 
 def _translation_keys(page_id: int):
     from wagtail.models import Page

@@ -55,22 +55,8 @@ def enrollment_report_rows(
 
 def erased_for_report(scope: ReportScope, filters: ReportFilters) -> QuerySet[ErasedEnrollment]:
     """Anonymous traces of erased learners' enrollments, in the same scope and filters."""
-    q = Q(home_university_id=scope.university_id) | Q(run__course_id__in=scope.course_ids())
-    if filters.term:
-        q &= Q(run__term=filters.term)
-    if filters.course:
-        from .filters import _translation_keys
-
-        q &= Q(run__course__translation_key__in=_translation_keys(filters.course))
-    if filters.program:
-        q &= Q(program_id=filters.program)
-    if filters.status:
-        q &= Q(status=filters.status)
-    if filters.enrolled_from:
-        q &= Q(enrolled_on__gte=filters.enrolled_from)
-    if filters.enrolled_to:
-        q &= Q(enrolled_on__lte=filters.enrolled_to)
-    return ErasedEnrollment.objects.filter(q)
+    in_scope = Q(home_university_id=scope.university_id) | Q(run__course_id__in=scope.course_ids())
+    return ErasedEnrollment.objects.filter(in_scope & filters.erased_enrollment_filter())
 
 
 def _progress_expression():
