@@ -8,14 +8,17 @@ signatures):
 2. credentials composed, canonicalized (RDFC-1.0) and signed per second: a realistic Open
    Badges 3.0 course credential from `certificates.composition`, signed by
    `certificates.proofs.sign` as the issuing service does;
-3. credentials signed and rendered to PDF per second (`certificates.pdf.certificate_pdf`:
+3. credentials signed and checked against 1EdTech's OB 3.0 AchievementCredential JSON
+   Schema per second, the whole of what the issuing service computes before storing one
+   (`certificates.schemas.achievement_credential_problems`);
+4. credentials signed and rendered to PDF per second (`certificates.pdf.certificate_pdf`:
    WeasyPrint, A4, with the QR code);
-4. verification latency, p50 and p99: `certificates.verification.parse_credential` and
+5. verification latency, p50 and p99: `certificates.verification.parse_credential` and
    `verify_credential` on a signed credential, with the issuer's DID document and its signed
    status list at hand (a `StaticResolver`), as the public verification page does.
 
 No database: keys, the university and the credential row are built in memory. Each step runs
-for a fixed time, about 18 s in all. Absolute figures depend on the machine; read the ratios.
+for a fixed time, about 21 s in all. Absolute figures depend on the machine; read the ratios.
 Run it alone with `.venv/bin/python bench/bench_certificates.py`, or through `bench/run.py`.
 """
 
@@ -34,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RAW_SECONDS = 2.0
 SIGN_SECONDS = 4.0
+SCHEMA_SECONDS = 3.0
 PDF_SECONDS = 6.0
 VERIFY_SECONDS = 4.0
 
@@ -178,6 +182,7 @@ def main() -> int:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from certificates.pdf import certificate_pdf
+    from certificates.schemas import achievement_credential_problems
     from certificates.verification import (
         StaticResolver,
         Verdict,
@@ -201,7 +206,14 @@ def main() -> int:
     signing = _timed(compose_and_sign, SIGN_SECONDS)
     sign_rate = len(signing) / sum(signing)
 
-    # 3. Sign and render the printable certificate.
+    # 3. Sign and check the schema, as the issuing service does before it stores a credential.
+    problems = achievement_credential_problems(compose_and_sign())
+    if problems:
+        raise RuntimeError(f"the benchmark credential fails the OB schema: {problems}")
+    checking = _timed(lambda: achievement_credential_problems(compose_and_sign()), SCHEMA_SECONDS)
+    checked_rate = len(checking) / sum(checking)
+
+    # 4. Sign and render the printable certificate.
     pdf_sizes = []
 
     def sign_and_print():
@@ -213,7 +225,7 @@ def main() -> int:
     if not all(size > 1000 for size in pdf_sizes):
         raise RuntimeError("certificate_pdf returned an empty document")
 
-    # 4. Verify: parse the JSON text, check both signatures, dates and the revocation bit.
+    # 5. Verify: parse the JSON text, check both signatures, dates and the revocation bit.
     signed = compose_and_sign()
     text = issuer.credential_row(signed).signed_json.encode("utf-8")
     resolver = StaticResolver(
@@ -239,6 +251,7 @@ def main() -> int:
     print(f"  {'operation':<40}{'rate':>13}{'vs raw':>12}{'raw signs':>12}{'n':>8}")
     row("raw Ed25519 sign (64 bytes)", raw_rate, len(raw))
     row("credential canonicalized + signed", sign_rate, len(signing))
+    row("signed + OB schema checked (as issued)", checked_rate, len(checking))
     row("credential signed + PDF (WeasyPrint+QR)", pdf_rate, len(printing))
     row("verification at p50 (1/p50)", 1 / p50, len(verifying))
     row("verification at p99 (1/p99)", 1 / p99, len(verifying))

@@ -8,7 +8,8 @@ portable (see the certificates issue, "Known pitfalls"):
 * dates are `YYYY-MM-DDTHH:MM:SSZ`;
 * no `credentialSchema` (its OB type is undefined in the contexts; strict verifiers reject it);
 * `credentialStatus.id` differs from `statusListCredential`;
-* stray control characters in titles are removed here; canonicalization refuses any left.
+* stray control characters in titles are removed here; canonicalization refuses any left;
+* languages are BCP 47 tags as the OB schema spells them (`zh-Hans`, not Django's `zh-hans`).
 
 The achievement's `name` is in the course language (`inLanguage`); the English edition is
 given as a `related` achievement, which OB 3.0 defines for "alternate language editions",
@@ -27,6 +28,8 @@ from .contexts import OB_V3, VC_V2
 
 CONTEXT = [VC_V2, OB_V3]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What the OB schema accepts for `inLanguage`: language, optional script, optional region.
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
 
 class CompositionError(ValueError):
@@ -96,6 +99,27 @@ def plain_number(value: Decimal | int) -> int | float:
     return float(value)
 
 
+def language_tag(code: str) -> str:
+    """A Django language code as a BCP 47 tag: `zh-hans` → `zh-Hans`, `en-us` → `en-US`.
+
+    BCP 47 tags are case-insensitive, but the OB schema only accepts the canonical casing
+    (script in title case, region in upper case), so a Chinese course would otherwise fail it.
+    """
+    subtags = re.split(r"[-_]", (code or "").strip())
+    parts = [subtags[0].lower()]
+    for subtag in subtags[1:]:
+        if len(subtag) == 4 and subtag.isalpha():
+            parts.append(subtag.title())
+        elif len(subtag) == 2 and subtag.isalpha():
+            parts.append(subtag.upper())
+        else:
+            parts.append(subtag.lower())
+    tag = "-".join(parts)
+    if not _LANGUAGE_TAG.match(tag):
+        raise CompositionError(f"{code!r} is not a language code a credential can carry")
+    return tag
+
+
 def clean_text(value: str, field_name: str, *, required: bool = True) -> str:
     text = _CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
     if required and not text:
@@ -117,6 +141,7 @@ def issuer_profile(issuer: IssuerProfile) -> dict:
 
 
 def achievement(data: AchievementData) -> dict:
+    language = language_tag(data.language)
     result: dict = {
         "id": data.id,
         "type": ["Achievement"],
@@ -124,7 +149,7 @@ def achievement(data: AchievementData) -> dict:
         "name": clean_text(data.name, "achievement name"),
         "description": clean_text(data.description, "achievement description"),
         "criteria": {"narrative": clean_text(data.criteria, "achievement criteria")},
-        "inLanguage": data.language,
+        "inLanguage": language,
     }
     if data.ects_credits is not None:
         result["creditsAvailable"] = plain_number(data.ects_credits)
@@ -140,7 +165,7 @@ def achievement(data: AchievementData) -> dict:
             "valueMax": "100",
         }
     ]
-    if data.language != "en" and data.name_en:
+    if language != "en" and data.name_en:
         related = {
             "id": f"{data.id}?lang=en",
             "type": ["Related"],

@@ -26,6 +26,7 @@ from universities.models import University
 
 from . import composition, did_web, keys, proofs
 from .models import Credential, Endorsement, IssuerKey, StatusList
+from .schemas import achievement_credential_problems
 from .status_list import MIN_ENTRIES, Bitstring, allocate_index, status_entry
 from .status_list import status_list_credential as build_status_list_credential
 
@@ -295,6 +296,21 @@ def _issue(
         endorsements=tuple(document for _partner, document in endorsements),
     )
     signed = signer.sign(composition.open_badge_credential(data))
+    # What is stored is final (never rebuilt, never re-signed): a credential that wallets and
+    # 1EdTech's validator would refuse must not be stored at all. Raising here rolls back the
+    # caller's transaction, status list and key rows included.
+    problems = achievement_credential_problems(signed)
+    if problems:
+        logger.error(
+            "credential for %s (%s) fails the OB 3.0 schema: %s",
+            achievement_key,
+            university.code,
+            "; ".join(problems),
+        )
+        raise CertificateError(
+            _("The credential would not meet the Open Badges 3.0 schema: %(problems)s")
+            % {"problems": "; ".join(problems)}
+        )
     credential = Credential(
         id=credential_id,
         kind=kind,

@@ -19,7 +19,34 @@ def test_export_then_verify_offline(tmp_path, issued, capsys):
     call_command(
         "verify_credential", str(exported), "--did-document", str(did), "--status-list", str(status)
     )
-    assert capsys.readouterr().out.startswith("valid")
+    out = capsys.readouterr().out
+    assert out.startswith("valid")
+    assert "schema: meets the Open Badges 3.0 AchievementCredential schema" in out
+
+
+def test_verify_offline_reports_schema_departures_beside_the_verdict(tmp_path, db, capsys):
+    issuer = Issuer()
+    document = issuer.credential()
+    del document["proof"]
+    document["credentialSubject"]["achievement"]["inLanguage"] = "zh-hans"
+    credential = write(tmp_path, "c.json", issuer.sign(document))
+    did = write(tmp_path, "did.json", issuer.did_document())
+    status = write(tmp_path, "s.json", issuer.status_list())
+    arguments = [str(credential), "--did-document", str(did), "--status-list", str(status)]
+    call_command("verify_credential", *arguments)
+    out = capsys.readouterr().out
+    # Correctly signed, so valid; the schema departure is reported, not hidden.
+    assert out.startswith("valid")
+    assert "schema: 1 departure(s)" in out
+    assert "$.credentialSubject.achievement.inLanguage: 'zh-hans' does not match" in out
+    call_command("verify_credential", *arguments, "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["verdict"] == "valid"
+    assert [p.split(":")[0] for p in report["schema_problems"]] == [
+        "$.credentialSubject.achievement.inLanguage"
+    ]
+    call_command("verify_credential", str(status), "--did-document", str(did), "--json")
+    assert json.loads(capsys.readouterr().out)["schema_problems"] is None
 
 
 def test_verify_offline_without_did_document_fails(tmp_path, issued, capsys):

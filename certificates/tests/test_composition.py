@@ -95,3 +95,24 @@ def test_endorsement_credential_canonicalizes():
     )
     assert document["type"] == ["VerifiableCredential", "EndorsementCredential"]
     assert "EndorsementSubject" in canonicalize(document)
+
+
+@pytest.mark.parametrize(
+    "code, tag",
+    [
+        ("ru", "ru"),
+        ("zh-hans", "zh-Hans"),
+        ("zh_Hans", "zh-Hans"),
+        ("en-us", "en-US"),
+        ("sr-latn-rs", "sr-Latn-RS"),
+        ("es-419", "es-419"),
+    ],
+)
+def test_language_codes_become_canonical_bcp47_tags(code, tag):
+    assert composition.language_tag(code) == tag
+
+
+@pytest.mark.parametrize("code", ["", "english", "r", "de-CH-1996", "zh-hans-"])
+def test_language_codes_a_credential_cannot_carry_are_refused(code):
+    with pytest.raises(composition.CompositionError):
+        composition.language_tag(code)

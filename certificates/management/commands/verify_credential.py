@@ -1,10 +1,16 @@
-"""Verify a credential file offline: no database lookups, no network."""
+"""Verify a credential file offline: no database lookups, no network.
+
+Besides the verdict (signature, issuer key, dates, revocation) it reports whether an Open
+Badges credential meets 1EdTech's AchievementCredential JSON Schema, which wallets also check.
+The exit status follows the verdict alone: 0 for valid, 1 otherwise.
+"""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from certificates.schemas import achievement_credential_problems
 from certificates.verification import (
     CredentialParseError,
     StaticResolver,
@@ -44,11 +50,31 @@ class Command(BaseCommand):
             self.stdout.write(f"malformed: {error}")
             raise SystemExit(1) from None
         result = verify_credential(document, resolver)
+        schema_problems = _schema_problems(document)
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+            report = result.as_dict() | {"schema_problems": schema_problems}
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
         else:
             self.stdout.write(f"{result.verdict}: {result.label}")
             for reason in result.reasons:
                 self.stdout.write(f"  - {reason}")
+            if schema_problems == []:
+                self.stdout.write("schema: meets the Open Badges 3.0 AchievementCredential schema")
+            elif schema_problems:
+                self.stdout.write(
+                    f"schema: {len(schema_problems)} departure(s) from the Open Badges 3.0 "
+                    "AchievementCredential schema"
+                )
+                for problem in schema_problems:
+                    self.stdout.write(f"  - {problem}")
         if not result.ok:
             raise SystemExit(1)
+
+
+def _schema_problems(document: dict) -> list[str] | None:
+    """The schema's verdict on an Open Badges credential; None for any other kind."""
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    if not {"OpenBadgeCredential", "AchievementCredential"} & set(map(str, types)):
+        return None
+    return achievement_credential_problems(document)
