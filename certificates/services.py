@@ -299,17 +299,17 @@ def _issue(
     # What is stored is final (never rebuilt, never re-signed): a credential that wallets and
     # 1EdTech's validator would refuse must not be stored at all. Raising here rolls back the
     # caller's transaction, status list and key rows included.
-    problems = achievement_credential_problems(signed)
+    problems = "; ".join(achievement_credential_problems(signed))
     if problems:
         logger.error(
             "credential for %s (%s) fails the OB 3.0 schema: %s",
             achievement_key,
             university.code,
-            "; ".join(problems),
+            problems,
         )
         raise CertificateError(
             _("The credential would not meet the Open Badges 3.0 schema: %(problems)s")
-            % {"problems": "; ".join(problems)}
+            % {"problems": problems}
         )
     credential = Credential(
         id=credential_id,

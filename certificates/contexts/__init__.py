@@ -9,11 +9,11 @@ signature means.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from ..pinned_files import load_pinned_documents
 
 CONTEXTS_DIR = Path(__file__).resolve().parent
 
@@ -31,15 +31,7 @@ class ContextError(Exception):
 @cache
 def bundled_contexts() -> dict[str, dict[str, Any]]:
     """Return {context URL: parsed document}, after checking every file's hash."""
-    manifest = json.loads((CONTEXTS_DIR / "manifest.json").read_text(encoding="utf-8"))
-    contexts: dict[str, dict[str, Any]] = {}
-    for url, entry in manifest.items():
-        raw = (CONTEXTS_DIR / entry["file"]).read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != entry["sha256"]:
-            raise ContextError(f"bundled context {url} does not match its recorded hash")
-        contexts[url] = json.loads(raw)
-    return contexts
+    return load_pinned_documents(CONTEXTS_DIR, kind="context", error=ContextError)
 
 
 def load_bundled_context(url: str, options: dict | None = None) -> dict[str, Any]:

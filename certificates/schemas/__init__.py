@@ -14,12 +14,13 @@ The schema is the specification's edition for VC Data Model 2.0 (OB 3.0.3: `vali
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import cache
 from pathlib import Path
 
 from jsonschema import Draft201909Validator
+
+from ..pinned_files import load_pinned_documents
 
 SCHEMAS_DIR = Path(__file__).resolve().parent
 
@@ -37,17 +38,17 @@ class SchemaError(Exception):
 
 
 @cache
+def bundled_schemas() -> dict[str, dict]:
+    """Return {schema id: parsed schema}, after checking every file's hash."""
+    return load_pinned_documents(SCHEMAS_DIR, kind="schema", error=SchemaError)
+
+
 def bundled_schema(schema_id: str) -> dict:
-    """The parsed schema published as `schema_id`, after checking its recorded hash."""
-    manifest = json.loads((SCHEMAS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    """The parsed schema published as `schema_id`."""
     try:
-        entry = manifest[schema_id]
+        return bundled_schemas()[schema_id]
     except KeyError:
         raise SchemaError(f"schema {schema_id!r} is not bundled with Ilm") from None
-    raw = (SCHEMAS_DIR / entry["file"]).read_bytes()
-    if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
-        raise SchemaError(f"bundled schema {schema_id} does not match its recorded hash")
-    return json.loads(raw)
 
 
 @cache

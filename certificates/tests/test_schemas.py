@@ -36,16 +36,16 @@ def test_bundled_schema_with_wrong_hash_is_refused(tmp_path, monkeypatch):
     # Loosen one rule: exactly the kind of silent edit the hash is there to catch.
     target.write_text(target.read_text().replace('"minItems" : 2', '"minItems" : 1', 1))
     monkeypatch.setattr(schemas, "SCHEMAS_DIR", tmp_path)
-    schemas.bundled_schema.cache_clear()
+    schemas.bundled_schemas.cache_clear()
     try:
         with pytest.raises(schemas.SchemaError, match="hash"):
             schemas.bundled_schema(schemas.ACHIEVEMENT_CREDENTIAL_SCHEMA)
-        with pytest.raises(schemas.SchemaError, match="not bundled"):
-            schemas.bundled_schema("https://example.org/other-schema.json")
     finally:
         monkeypatch.undo()
-        schemas.bundled_schema.cache_clear()
+        schemas.bundled_schemas.cache_clear()
     assert schemas.bundled_schema(schemas.ACHIEVEMENT_CREDENTIAL_SCHEMA)["type"] == "object"
+    with pytest.raises(schemas.SchemaError, match="not bundled"):
+        schemas.bundled_schema("https://example.org/other-schema.json")
 
 
 def test_credential_issued_on_completion_conforms(issued):
