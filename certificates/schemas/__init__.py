@@ -70,7 +70,12 @@ def achievement_credential_problems(document: object) -> list[str]:
     credential conforms. Embedded endorsements are checked too: the schema describes them.
     """
     validator = _achievement_credential_validator()
-    errors = sorted(validator.iter_errors(document), key=lambda error: error.json_path)
+    try:
+        errors = sorted(validator.iter_errors(document), key=lambda error: error.json_path)
+    except RecursionError:
+        # The schema recurses (a Profile's parentOrg is a Profile): a hostile file nested a
+        # few hundred levels deep exhausts the stack. That is an answer, not a crash.
+        return ["$: nested too deeply to check against the schema"]
     return [f"{error.json_path}: {_readable(error)}" for error in errors]
 
 

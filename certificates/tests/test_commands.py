@@ -49,6 +49,22 @@ def test_verify_offline_reports_schema_departures_beside_the_verdict(tmp_path, d
     assert json.loads(capsys.readouterr().out)["schema_problems"] is None
 
 
+def test_verify_offline_hostile_nesting_gets_a_verdict_not_a_traceback(tmp_path, db, capsys):
+    issuer = Issuer()
+    document = issuer.credential()
+    profile = document["issuer"]
+    for _ in range(600):
+        profile["parentOrg"] = {"id": "https://example.org/org", "type": ["Profile"]}
+        profile = profile["parentOrg"]
+    path = write(tmp_path, "deep.json", document)
+    did = write(tmp_path, "did.json", issuer.did_document())
+    with pytest.raises(SystemExit):
+        call_command("verify_credential", str(path), "--did-document", str(did))
+    out = capsys.readouterr().out
+    assert out.startswith("malformed"), out
+    assert "$: nested too deeply to check against the schema" in out
+
+
 def test_verify_offline_without_did_document_fails(tmp_path, issued, capsys):
     path = tmp_path / "c.json"
     path.write_text(issued.signed_json, encoding="utf-8")

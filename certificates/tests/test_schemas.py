@@ -149,6 +149,16 @@ def test_problems_quoting_a_large_value_name_the_rule_instead():
     assert problems_of([document]) == ["$: does not satisfy 'type': \"object\""]
 
 
+def test_hostile_nesting_is_reported_not_crashing():
+    document = Issuer().credential()
+    profile = document["issuer"]
+    for _ in range(2000):  # far past the interpreter's recursion limit
+        profile["parentOrg"] = {"id": "https://example.org/org", "type": ["Profile"]}
+        profile = profile["parentOrg"]
+    assert problems_of(document) == ["$: nested too deeply to check against the schema"]
+    assert problems_of(Issuer().credential()) == []  # the validator is still usable
+
+
 def test_issuing_refuses_a_credential_the_schema_rejects(learner, course, monkeypatch):
     enrollment = complete_course(learner, course)
     real = composition.open_badge_credential
