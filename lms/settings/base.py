@@ -326,3 +326,22 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
 # Data on the public pages of the demo is marked as such.
 DEMO_MODE = env_bool("DEMO_MODE", False)
+
+# The learning record store's limits (xapi/conf.py reads them).
+XAPI_MAX_BODY_BYTES = 10 * 1024 * 1024
+XAPI_MAX_BATCH_STATEMENTS = 1000
+XAPI_STATEMENTS_PAGE_SIZE = 100
+# Statements stored less than this long ago may still be settling; `consistentThrough` lags.
+XAPI_CONSISTENCY_MARGIN_SECONDS = 1.0
+
+# Reports: larger exports go to a background job; files and jobs expire.
+REPORTS_STREAM_MAX_ROWS = 20_000
+REPORTS_FILE_TTL_HOURS = 72
+REPORTS_JOB_TIME_LIMIT = 3600
+REPORTS_SCHEDULE_HOUR_UTC = 5
+REPORTS_API_RATE_LIMIT = 120
+REPORTS_API_RATE_WINDOW = 60
+
+# Issuer keys may be encrypted with a key derived from SECRET_KEY when no key-encryption key
+# is configured: convenient for the embedded default, refused in production.py.
+CERTIFICATES_ALLOW_KEK_FALLBACK = True
