@@ -11,8 +11,6 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from h5p.blocks import H5PActivityBlock
-
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Text"), max_length=200)
@@ -134,7 +132,32 @@ class QuizBlock(blocks.StructBlock):
         template = "courses/blocks/quiz.html"
 
 
+# Lesson blocks contributed by apps above `courses` (H5P activities, for one), registered in
+# their `AppConfig.ready()`. `courses` cannot import them without reversing the app layering
+# (ADR 0015); the StreamField builds its block lazily, after every app is ready.
+_CONTRIBUTED_LESSON_BLOCKS: dict[str, blocks.Block] = {}
+
+
+def lesson_block_register(name: str, block: blocks.Block) -> None:
+    """Offer `block` to lesson bodies under `name` (stable: it is stored in the content).
+
+    Registering the same name twice keeps the first block, so a reloaded app config does not
+    change what is stored.
+    """
+    _CONTRIBUTED_LESSON_BLOCKS.setdefault(name, block)
+
+
 class LessonBodyBlock(blocks.StreamBlock):
+    """The lesson body: the blocks declared here, then those other apps contributed."""
+
+    def __init__(self, local_blocks=None, **kwargs):
+        contributed = [
+            (name, block)
+            for name, block in _CONTRIBUTED_LESSON_BLOCKS.items()
+            if name not in self.base_blocks
+        ]
+        super().__init__(local_blocks=[*contributed, *(local_blocks or [])], **kwargs)
+
     rich_text = blocks.RichTextBlock(
         features=["h3", "h4", "bold", "italic", "link", "ol", "ul", "blockquote", "code"],
         label=_("Rich text"),
@@ -147,4 +170,3 @@ class LessonBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     resource = ResourceBlock()
     quiz = QuizBlock()
-    h5p = H5PActivityBlock()

@@ -62,6 +62,16 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        # The catalogue's reads import these models, so they are imported at serve time.
+        from .selectors import CatalogueFilters, catalogue_courses, catalogue_programs
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = CatalogueFilters()
+        context["featured_courses"] = list(catalogue_courses(filters, self.locale)[:6])
+        context["programs"] = catalogue_programs(filters, self.locale)[:3]
+        return context
+
 
 class UniversityPage(Page):
     """A university's section of the tree. Its editors' page permissions are granted here."""
@@ -77,6 +87,15 @@ class UniversityPage(Page):
 
     class Meta:
         verbose_name = _("university section")
+
+    def get_context(self, request, *args, **kwargs):
+        # The catalogue's reads import these models, so they are imported at serve time.
+        from .selectors import CatalogueFilters, catalogue_courses
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = CatalogueFilters(university=self.university.code)
+        context["courses"] = list(catalogue_courses(filters, self.locale)[:50])
+        return context
 
 
 class CoursePage(Page):
@@ -239,7 +258,9 @@ class ModulePage(Page):
 
 
 class LessonPage(Page):
-    body = StreamField(LessonBodyBlock(), verbose_name=_("lesson content"))
+    # The class, not an instance: Wagtail builds it on first use, after every app registered
+    # its lesson blocks (`courses.blocks.lesson_block_register`).
+    body = StreamField(LessonBodyBlock, verbose_name=_("lesson content"))
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=20)
     is_required = models.BooleanField(
         _("required for completion"),

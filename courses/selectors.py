@@ -1,20 +1,17 @@
-"""Reads behind the public pages: the catalogue, course, program and lesson pages.
+"""Reads of authored content: pages in the reader's language, the catalogue, open runs.
 
 Every function here issues a fixed number of queries whatever the number of courses, lessons
 or learners: lists are fetched with `select_related`/`prefetch_related`, and pages in the
 reader's language are looked up for a whole set of translation keys at once.
 """
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from learning.models import CourseOutline, Enrollment, ProgramEnrollment
-
-from .models import CourseInstructor, CoursePage, CourseRun, Level, ProgramCourse, ProgramPage
+from .models import CoursePage, CourseRun, Level, ProgramPage
 
 CATALOGUE_PAGE_SIZE = 12
 # Search results are narrowed to this many translation keys; more would not be read anyway.
@@ -190,198 +187,21 @@ def catalogue_programs(filters: CatalogueFilters, locale: Locale | None) -> list
     )
 
 
-# --- Course page -------------------------------------------------------------------------
+# --- Runs --------------------------------------------------------------------------------
 
 
-@dataclass
-class OutlineModule:
-    title: str
-    lessons: list = field(default_factory=list)
-
-
-@dataclass
-class OutlineEntry:
-    """One lesson of a course outline as the reader sees it."""
-
-    lesson_key: object
-    module_title: str
-    title: str
-    url: str | None
-    position: int
-    is_required: bool
-    quiz_ids: list
-    activity_ids: list
-    is_done: bool = False
-
-    @property
-    def is_graded(self) -> bool:
-        return bool(self.quiz_ids or self.activity_ids)
-
-
-def course_outline_entries(outline: CourseOutline | None, locale, request, done_keys=()) -> list:
-    """The outline's active lessons, titled and linked in the reader's language (2 queries)."""
-    if outline is None:
-        return []
-    lessons = list(outline.lessons.filter(is_active=True).order_by("position"))
-    pages = localized_pages([lesson.lesson_key for lesson in lessons], locale)
-    entries = []
-    for lesson in lessons:
-        page = pages.get(lesson.lesson_key)
-        entries.append(
-            OutlineEntry(
-                lesson_key=lesson.lesson_key,
-                module_title=lesson.module_title,
-                title=page.title if page else lesson.title,
-                url=page.get_url(request) if page else None,
-                position=lesson.position,
-                is_required=lesson.is_required,
-                quiz_ids=lesson.quiz_ids,
-                activity_ids=lesson.activity_ids,
-                is_done=lesson.lesson_key in done_keys,
-            )
+def current_run_for(course_page, at=None) -> CourseRun | None:
+    """The run of a course that is open for enrollment now, the earliest-starting first."""
+    at = at or timezone.now()
+    return (
+        CourseRun.objects.filter(
+            course__translation_key=course_page.translation_key,
+            enrollment_opens_at__lte=at,
+            enrollment_closes_at__gt=at,
         )
-    return entries
-
-
-def group_by_module(entries: list) -> list[OutlineModule]:
-    modules: list[OutlineModule] = []
-    for entry in entries:
-        if not modules or modules[-1].title != entry.module_title:
-            modules.append(OutlineModule(title=entry.module_title))
-        modules[-1].lessons.append(entry)
-    return modules
-
-
-def course_page_context(page: CoursePage, request) -> dict:
-    """Facts, runs, outline and the reader's own enrollment for a course page."""
-    source = page.source_page
-    user = request.user
-    now = timezone.now()
-    outline = CourseOutline.objects.filter(course_key=source.translation_key).first()
-    runs = list(
-        CourseRun.objects.filter(course=source, ends_on__gte=now.date()).order_by("starts_on", "pk")
+        .order_by("starts_on", "pk")
+        .first()
     )
-    taken = _seats_taken([run.pk for run in runs])
-    for run in runs:
-        run.is_open = run.is_open_for_enrollment(now)
-        run.taken = taken.get(run.pk, 0)
-        run.is_full = run.capacity is not None and run.taken >= run.capacity
-    enrollment = None
-    done_keys: set = set()
-    if user.is_authenticated and outline is not None:
-        enrollment = (
-            Enrollment.objects.filter(learner=user, outline=outline)
-            .exclude(status=Enrollment.Status.WITHDRAWN)
-            .select_related("run")
-            .order_by("-enrolled_at")
-            .first()
-        )
-        if enrollment is not None:
-            done_keys = set(enrollment.lessons.values_list("lesson_key", flat=True))
-    locale = page.locale_id
-    entries = course_outline_entries(outline, locale, request, done_keys)
-    prerequisites = list(source.prerequisites.live())
-    prerequisite_pages = localized_pages([p.translation_key for p in prerequisites], locale)
-    instructors = list(
-        CourseInstructor.objects.filter(course=source).select_related("user").order_by("sort_order")
-    )
-    next_lesson = next((entry for entry in entries if not entry.is_done), None)
-    return {
-        "outline": outline,
-        "modules": group_by_module(entries),
-        "runs": runs,
-        "enrollment": enrollment,
-        "next_lesson": next_lesson if enrollment else None,
-        "first_lesson": entries[0] if entries else None,
-        "co_teachers": list(source.co_teaching_universities.all()),
-        "instructors": instructors,
-        "prerequisites": [prerequisite_pages.get(p.translation_key, p) for p in prerequisites],
-        "university": source.university,
-    }
-
-
-def _seats_taken(run_ids: list) -> dict:
-    if not run_ids:
-        return {}
-    rows = (
-        Enrollment.objects.filter(run_id__in=run_ids)
-        .exclude(status=Enrollment.Status.WITHDRAWN)
-        .order_by()
-        .values("run_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["run_id"]: row["n"] for row in rows}
-
-
-# --- Program page ------------------------------------------------------------------------
-
-
-def program_page_context(page: ProgramPage, request) -> dict:
-    """Partners, courses (required and elective), total credits and the reader's enrollment."""
-    source = page.get_translations(inclusive=True).filter(alias_of__isnull=True).order_by("pk")
-    source = source.specific().first() or page
-    items = list(
-        ProgramCourse.objects.filter(program=source)
-        .select_related("course", "course__university")
-        .order_by("sort_order")
-    )
-    course_pages = localized_pages([item.course.translation_key for item in items], page.locale_id)
-    rows = [
-        {
-            "course": item.course,
-            "page": course_pages.get(item.course.translation_key),
-            "is_required": item.is_required,
-        }
-        for item in items
-    ]
-    program_enrollment = None
-    completed_keys: set = set()
-    if request.user.is_authenticated:
-        program_enrollment = (
-            ProgramEnrollment.objects.filter(learner=request.user, program=source)
-            .exclude(status=ProgramEnrollment.Status.WITHDRAWN)
-            .first()
-        )
-        completed_keys = set(
-            Enrollment.objects.filter(
-                learner=request.user, status=Enrollment.Status.COMPLETED
-            ).values_list("outline__course_key", flat=True)
-        )
-    for row in rows:
-        row["is_completed"] = row["course"].translation_key in completed_keys
-    return {
-        "program_source": source,
-        "required_courses": [row for row in rows if row["is_required"]],
-        "elective_courses": [row for row in rows if not row["is_required"]],
-        "total_credits": sum((row["course"].ects_credits for row in rows), Decimal("0")),
-        "partners": list(source.partner_universities.all()),
-        "lead_university": source.lead_university,
-        "program_enrollment": program_enrollment,
-    }
-
-
-# --- Lesson page -------------------------------------------------------------------------
-
-
-def lesson_navigation(page, enrollment: Enrollment | None, outline, request) -> dict:
-    """Outline with done marks, the previous and next lesson, and this lesson's outline row."""
-    done_keys: set = set()
-    if enrollment is not None:
-        done_keys = set(enrollment.lessons.values_list("lesson_key", flat=True))
-    entries = course_outline_entries(outline, page.locale_id, request, done_keys)
-    index = next(
-        (i for i, entry in enumerate(entries) if entry.lesson_key == page.translation_key), None
-    )
-    has_next = index is not None and index + 1 < len(entries)
-    return {
-        "modules": group_by_module(entries),
-        "previous_lesson": entries[index - 1] if index else None,
-        "next_lesson": entries[index + 1] if has_next else None,
-        "outline_entry": entries[index] if index is not None else None,
-        "lesson_done": page.translation_key in done_keys,
-        "lesson_position": index + 1 if index is not None else None,
-        "lesson_count": len(entries),
-    }
 
 
 __all__ = [
@@ -389,8 +209,6 @@ __all__ = [
     "CatalogueFilters",
     "catalogue_courses",
     "catalogue_programs",
-    "course_page_context",
-    "lesson_navigation",
+    "current_run_for",
     "localized_pages",
-    "program_page_context",
 ]

@@ -8,6 +8,7 @@ are looked up for all keys at once.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch
+from wagtail.models import Page
 
 from courses.selectors import localized_pages
 
@@ -27,16 +28,16 @@ ANNOUNCEMENT_LIMIT = 10
 class DashboardCourse:
     enrollment: Enrollment
     title: str
-    url: str | None
+    page: Page | None  # the course in the reader's language, else its original
     next_lesson_title: str | None = None
-    next_lesson_url: str | None = None
+    next_lesson_page: Page | None = None
 
 
 @dataclass
 class DashboardProgram:
     program_enrollment: ProgramEnrollment
     title: str
-    url: str | None
+    page: Page | None
     courses_total: int = 0
     courses_completed: int = 0
 
@@ -55,7 +56,7 @@ class Dashboard:
     announcements: list = field(default_factory=list)
 
 
-def learner_dashboard(user, *, locale, request) -> Dashboard:
+def learner_dashboard(user, *, locale) -> Dashboard:
     """The learner's current and completed courses, programs and recent announcements."""
     enrollments = list(
         Enrollment.objects.filter(learner=user)
@@ -106,7 +107,7 @@ def learner_dashboard(user, *, locale, request) -> Dashboard:
         item = DashboardCourse(
             enrollment=enrollment,
             title=course_page.title if course_page else enrollment.outline.title,
-            url=course_page.get_url(request) if course_page else None,
+            page=course_page,
         )
         upcoming = next_keys[enrollment.pk]
         if enrollment.is_completed:
@@ -116,7 +117,7 @@ def learner_dashboard(user, *, locale, request) -> Dashboard:
         if upcoming is not None:
             lesson_page = pages.get(upcoming.lesson_key)
             item.next_lesson_title = lesson_page.title if lesson_page else upcoming.title
-            item.next_lesson_url = lesson_page.get_url(request) if lesson_page else None
+            item.next_lesson_page = lesson_page
         dashboard.active.append(item)
 
     for program_enrollment in program_enrollments:
@@ -127,7 +128,7 @@ def learner_dashboard(user, *, locale, request) -> Dashboard:
             DashboardProgram(
                 program_enrollment=program_enrollment,
                 title=page.title if page else program.title,
-                url=page.get_url(request) if page else None,
+                page=page,
                 courses_total=len(required),
                 courses_completed=sum(
                     1 for pc in required if pc.course.translation_key in completed_keys

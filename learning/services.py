@@ -11,7 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import CourseRun, LessonPage
+from courses.models import CourseRun, LessonPage, ModulePage
+from courses.selectors import current_run_for
 
 from . import signals
 from .grading import grade_quiz
@@ -24,6 +25,7 @@ from .models import (
     ProgramEnrollment,
     QuizAttempt,
 )
+from .rules import completed_by_marking
 
 
 class LearningError(Exception):
@@ -43,8 +45,6 @@ def course_outline_sync(*, course_page) -> CourseOutline:
     Always reads the course in its original locale. Lessons no longer published are marked
     inactive rather than deleted, so earlier progress on them is kept.
     """
-    from courses.models import ModulePage
-
     source = course_page.specific.source_page
     outline, _created = CourseOutline.objects.update_or_create(
         course_key=source.translation_key,
@@ -180,20 +180,6 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
     return enrollment
 
 
-def current_run_for(course_page, at=None) -> CourseRun | None:
-    """The run of a course that is open for enrollment now, the earliest-starting first."""
-    at = at or timezone.now()
-    return (
-        CourseRun.objects.filter(
-            course__translation_key=course_page.translation_key,
-            enrollment_opens_at__lte=at,
-            enrollment_closes_at__gt=at,
-        )
-        .order_by("starts_on", "pk")
-        .first()
-    )
-
-
 @transaction.atomic
 def program_enrollment_create(*, learner, program) -> tuple[ProgramEnrollment, list[str]]:
     """Enroll in a program and in the current runs of its required courses, all or nothing.
@@ -255,8 +241,11 @@ def lesson_mark_complete(*, enrollment: Enrollment, lesson_key) -> LessonProgres
     """Mark a lesson without quizzes or counted activities complete. Idempotent."""
     _require_active(enrollment)
     lesson = _outline_lesson(enrollment, lesson_key)
-    counted_activities = lesson.activity_ids and not enrollment.outline.server_graded_only
-    if lesson.quiz_ids or counted_activities:
+    if not completed_by_marking(
+        quiz_ids=lesson.quiz_ids,
+        activity_ids=lesson.activity_ids,
+        server_graded_only=enrollment.outline.server_graded_only,
+    ):
         raise LearningError(
             "graded_lesson", _("This lesson is completed by passing its quiz or activity.")
         )

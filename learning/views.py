@@ -88,7 +88,7 @@ def learner_post(view):
 @require_GET
 @login_required
 def dashboard(request):
-    data = learner_dashboard(request.user, locale=current_locale(), request=request)
+    data = learner_dashboard(request.user, locale=current_locale())
     return TemplateResponse(request, "learning/dashboard.html", {"dashboard": data})
 
 
