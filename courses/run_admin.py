@@ -1,8 +1,8 @@
 """The admin screens for course runs, scoped to the editor's own universities.
 
 Runs are plain models (not pages), so page permissions do not cover them; this permission
-policy is their one gate: an editor of university U manages the runs of U's courses, and
-platform staff manage all. Nobody else sees the menu item.
+policy wraps their gates in `courses.access`: an editor of university U manages the runs of
+U's courses, and platform staff manage all. Nobody else sees the menu item.
 """
 
 from django.contrib.auth import get_user_model
@@ -17,22 +17,16 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from universities.models import Role
-from universities.selectors import is_platform_staff, university_ids_for
 
-from .models import CoursePage, CourseRun
+from .access import courses_for_new_runs, may_manage_runs, runs_for_editor
+from .models import CourseRun
 
 User = get_user_model()
 
 
-def _managed_university_ids(user) -> set[int]:
-    return university_ids_for(user, Role.EDITOR)
-
-
 class CourseRunPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user, action) -> bool:
-        if not (user.is_active and user.is_authenticated):
-            return False
-        return is_platform_staff(user) or bool(_managed_university_ids(user))
+        return may_manage_runs(user)
 
     def user_has_any_permission(self, user, actions) -> bool:
         return any(self.user_has_permission(user, action) for action in actions)
@@ -45,11 +39,7 @@ class CourseRunPermissionPolicy(BasePermissionPolicy):
         return self.users_with_any_permission([action])
 
     def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
-        if not self.user_has_any_permission(user, actions):
-            return CourseRun.objects.none()
-        if is_platform_staff(user):
-            return CourseRun.objects.all()
-        return CourseRun.objects.filter(course__university_id__in=_managed_university_ids(user))
+        return runs_for_editor(user)
 
     def instances_user_has_permission_for(self, user, action) -> QuerySet:
         return self.instances_user_has_any_permission_for(user, [action])
@@ -77,16 +67,7 @@ class CourseRunForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only courses in their original locale carry runs, and only the editor's own.
-        courses = CoursePage.objects.filter(pk__in=_source_course_ids())
-        if self.for_user is not None and not is_platform_staff(self.for_user):
-            courses = courses.filter(university_id__in=_managed_university_ids(self.for_user))
-        self.fields["course"].queryset = courses.order_by("title")
-
-
-def _source_course_ids() -> QuerySet:
-    from django.db.models import Min
-
-    return CoursePage.objects.values("translation_key").annotate(first=Min("pk")).values("first")
+        self.fields["course"].queryset = courses_for_new_runs(self.for_user).order_by("title")
 
 
 def _runs_for(user) -> QuerySet:

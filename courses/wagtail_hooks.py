@@ -1,8 +1,26 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail import hooks
+
+from .models import CoursePage, UniversityPage
+from .run_admin import course_run_viewset
 
 
 @hooks.register("register_admin_viewset")
 def register_course_run_viewset():
-    from .run_admin import course_run_viewset
-
     return course_run_viewset
+
+
+@hooks.register("before_create_page")
+def only_editors_create_courses(request, parent_page, page_class):
+    """Creating a course under a university section needs the publish right there, which
+    only the university's editors hold; instructors add modules and lessons."""
+    if (
+        issubclass(page_class, CoursePage)
+        and isinstance(parent_page.specific, UniversityPage)
+        and not parent_page.permissions_for_user(request.user).can_publish()
+    ):
+        messages.error(request, _("Only the university's editors can create courses."))
+        return redirect("wagtailadmin_explore", parent_page.pk)
+    return None

@@ -26,9 +26,7 @@ from .selectors import university_ids_for
 
 def is_platform_staff(user) -> bool:
     """Platform staff run the whole instance: they act for every university in every role."""
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.is_superuser
-    )
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,10 @@
 """Wagtail groups, permissions and workflows that follow from universities and memberships.
 
 Every university gets three groups ("<code> editors", "<code> instructors", "<code>
-registrars"), a collection for its images and documents, page permissions on its
-`UniversityPage` sections (one per locale) and a "<code> course approval" workflow. Memberships
-put people into those groups. Co-instructors listed on another university's course get a
-per-course group with page permissions on that course only (ADR 0301). Joint programs get a
-workflow with one approval task per partner university.
+registrars"), a collection for its images and documents and a "<code> course approval"
+workflow. Memberships put people into those groups. The rights those groups hold on the page
+tree (the university's `UniversityPage` sections, co-instructed courses, joint programs) are
+granted by `courses.permissions`, which listens to `university_roles_provisioned`.
 
 Everything here is idempotent: calling it again after a change brings permissions back in
 line with the memberships and the page tree, so receivers, `seed_demo` and tests can all call
@@ -21,14 +20,13 @@ from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
-    GroupPagePermission,
     Page,
     Workflow,
-    WorkflowPage,
     WorkflowTask,
 )
 
 from .models import Membership, Role, University
+from .signals import university_roles_provisioned
 
 # Roles that map to a Wagtail group; learners never enter the admin.
 GROUP_ROLES = (Role.EDITOR, Role.INSTRUCTOR, Role.REGISTRAR)
@@ -53,7 +51,6 @@ MODEL_PERMISSIONS = {
     Role.INSTRUCTOR: ("wagtailadmin.access_admin",),
     Role.REGISTRAR: (),
 }
-CO_INSTRUCTOR_PAGE_PERMISSIONS = ("add", "change")
 
 
 @dataclass(frozen=True)
@@ -84,12 +81,12 @@ def workflow_name(university: University) -> str:
     return f"{university.code} course approval"
 
 
-def _permission(label: str) -> Permission:
+def permission_by_label(label: str) -> Permission:
     app_label, codename = label.split(".")
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def _page_permission(kind: str) -> Permission:
+def page_permission(kind: str) -> Permission:
     return Permission.objects.get(
         content_type=ContentType.objects.get_for_model(Page), codename=f"{kind}_page"
     )
@@ -143,7 +140,7 @@ def university_roles_provision(university: University) -> UniversityRoles:
     collection = university_collection(university)
     for role, group in groups.items():
         for label in MODEL_PERMISSIONS[role]:
-            group.permissions.add(_permission(label))
+            group.permissions.add(permission_by_label(label))
         for kind in COLLECTION_PERMISSIONS[role]:
             for permission in _collection_permissions(kind):
                 GroupCollectionPermission.objects.get_or_create(
@@ -158,26 +155,12 @@ def university_roles_provision(university: University) -> UniversityRoles:
     if not workflow.workflow_tasks.filter(task=task).exists():
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
 
-    for section in _sections_of(university):
-        _grant_section(section, groups)
-        WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
-    return UniversityRoles(
+    provisioned = UniversityRoles(
         groups=groups, collection=collection, workflow=workflow, approval_task=task
     )
-
-
-def _sections_of(university: University):
-    from courses.models import UniversityPage
-
-    return UniversityPage.objects.filter(university=university)
-
-
-def _grant_section(section: Page, groups: dict[str, Group]) -> None:
-    for role, group in groups.items():
-        for kind in PAGE_PERMISSIONS[role]:
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=section, permission=_page_permission(kind)
-            )
+    # The university's sections of the page tree belong to `courses`, which grants them.
+    university_roles_provisioned.send(sender=University, university=university, roles=provisioned)
+    return provisioned
 
 
 # --- People ------------------------------------------------------------------------------
@@ -206,101 +189,3 @@ def membership_groups_sync(user) -> None:
             university_roles_provision(membership.university)
     user.groups.add(*Group.objects.filter(name__in=wanted_names - current))
     user.groups.remove(*Group.objects.filter(name__in=current - wanted_names))
-
-
-# --- Co-instructors ----------------------------------------------------------------------
-
-
-def co_instructor_group_name(course) -> str:
-    return f"course {course.translation_key} co-instructors"
-
-
-@transaction.atomic
-def course_instructors_sync(course) -> Group | None:
-    """Give the course's listed instructors add/change rights on that course (all locales).
-
-    Listed instructors from other universities can thus edit its modules and lessons, while
-    publishing stays with the owning university's editors through the course workflow.
-    """
-    from courses.models import CourseInstructor, CoursePage
-
-    source = course.specific.source_page
-    pages = list(CoursePage.objects.filter(translation_key=source.translation_key))
-    user_ids = set(
-        CourseInstructor.objects.filter(course__in=pages).values_list("user_id", flat=True)
-    )
-    name = co_instructor_group_name(source)
-    group = Group.objects.filter(name=name).first()
-    if group is None and not user_ids:
-        return None
-    if group is None:
-        group = Group.objects.create(name=name)
-        group.permissions.add(_permission("wagtailadmin.access_admin"))
-    for page in pages:
-        for kind in CO_INSTRUCTOR_PAGE_PERMISSIONS:
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=page, permission=_page_permission(kind)
-            )
-    current = set(group.user_set.values_list("pk", flat=True))
-    from accounts.models import User
-
-    group.user_set.add(*User.objects.filter(pk__in=user_ids - current))
-    group.user_set.remove(*User.objects.filter(pk__in=current - user_ids))
-    return group
-
-
-# --- Joint programs ----------------------------------------------------------------------
-
-
-def program_workflow_name(program) -> str:
-    return f"program {program.translation_key} partner approval"
-
-
-def program_universities(program) -> list[University]:
-    """The lead and every partner, live or in the latest draft, in a stable order."""
-    ids = {
-        program.lead_university_id,
-        *University.objects.filter(partner_programs=program.pk).values_list("pk", flat=True),
-    }
-    latest = program.get_latest_revision_as_object() if program.pk else None
-    if latest is not None:
-        ids.add(latest.lead_university_id)
-        ids.update(u.pk for u in latest.partner_universities.all())
-    ids.discard(None)
-    return list(University.objects.filter(pk__in=ids).order_by("code"))
-
-
-@transaction.atomic
-def program_workflow_sync(program) -> Workflow:
-    """One approval task per partner university (its editors), assigned to the program page.
-
-    Partner editors also get add/change on the program page itself; nobody outside Wagtail's
-    superusers holds publish there, so a change goes live only when every partner approved.
-    """
-    program = program.specific
-    universities = program_universities(program)
-    workflow, _created = Workflow.objects.get_or_create(name=program_workflow_name(program))
-    wanted_tasks = []
-    for university in universities:
-        roles = university_roles_provision(university)
-        task = GroupApprovalTask.objects.filter(name=f"{university.code} program approval").first()
-        if task is None:
-            task = GroupApprovalTask.objects.create(name=f"{university.code} program approval")
-        task.groups.add(roles.editors)
-        wanted_tasks.append(task)
-        for kind in ("add", "change"):
-            GroupPagePermission.objects.get_or_create(
-                group=roles.editors, page=program, permission=_page_permission(kind)
-            )
-    workflow.workflow_tasks.exclude(task__in=wanted_tasks).delete()
-    for position, task in enumerate(wanted_tasks):
-        WorkflowTask.objects.update_or_create(
-            workflow=workflow, task=task, defaults={"sort_order": position}
-        )
-    # Editors of universities that left the program lose their rights on it.
-    wanted_groups = [group_name(u, Role.EDITOR) for u in universities]
-    GroupPagePermission.objects.filter(page=program, group__name__endswith=" editors").exclude(
-        group__name__in=wanted_groups
-    ).delete()
-    WorkflowPage.objects.update_or_create(page=program, defaults={"workflow": workflow})
-    return workflow

@@ -1,24 +1,20 @@
 """Admin isolation between universities.
 
-Wagtail's page and collection permissions (granted by `universities.roles`) already decide
-who may edit what. These hooks close what permissions alone leave open: page choosers list
-every page in the tree, documents are served by id to anyone, and instructors' "add" right on
-a university section would let them create whole courses, which is the editors' job.
+Wagtail's page and collection permissions (granted by `universities.roles` and
+`courses.permissions`) already decide who may edit what. These hooks close what permissions
+alone leave open: page choosers list every page in the tree and documents are served by id to
+anyone. (That instructors' "add" right on a section does not let them create whole courses is
+`courses.wagtail_hooks`'s business.)
 """
 
-from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from courses.models import CoursePage, UniversityPage
-
-from .selectors import is_platform_staff
+from .access import is_platform_staff
 
 
 def pages_visible_in_admin(user, queryset):
@@ -38,20 +34,6 @@ def hide_other_universities_drafts_in_chooser(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def hide_other_universities_drafts_in_explorer(parent_page, pages, request):
     return pages_visible_in_admin(request.user, pages)
-
-
-@hooks.register("before_create_page")
-def only_editors_create_courses(request, parent_page, page_class):
-    """Creating a course under a university section needs the publish right there, which
-    only the university's editors hold; instructors add modules and lessons."""
-    if (
-        issubclass(page_class, CoursePage)
-        and isinstance(parent_page.specific, UniversityPage)
-        and not parent_page.permissions_for_user(request.user).can_publish()
-    ):
-        messages.error(request, _("Only the university's editors can create courses."))
-        return redirect("wagtailadmin_explore", parent_page.pk)
-    return None
 
 
 def _collection_universities_groups(collection) -> list[str]:
