@@ -1,6 +1,5 @@
 """The audit log in the Wagtail admin: listed and inspected, never added, edited or deleted."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,8 +8,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from universities.access import is_platform_staff
+
+from .access import audit_event_for, audit_events_visible_to
 from .models import AuditEvent
-from .selectors import audit_events_visible_to
 
 
 class AuditReadOnlyPolicy(ModelPermissionPolicy):
@@ -19,7 +20,7 @@ class AuditReadOnlyPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         if action != "view" or not user.is_active:
             return False
-        return user.is_superuser or user.has_perm("audit.view_auditevent")
+        return is_platform_staff(user) or user.has_perm("audit.view_auditevent")
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -44,8 +45,7 @@ class AuditIndexView(IndexView):
 
 class AuditInspectView(InspectView):
     def get_object(self, queryset=None):
-        # Another university's event is "not found", not "forbidden".
-        return get_object_or_404(audit_events_visible_to(self.request.user), pk=self.pk)
+        return audit_event_for(self.request.user, self.pk)
 
 
 class AuditEventViewSet(ModelViewSet):

@@ -2,11 +2,11 @@
 they show only what the credential itself holds. The PDF and the dashboard list are the
 learner's own."""
 
-from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 
+from universities.access import object_or_404, reach
 from universities.models import Role
-from universities.selectors import is_platform_staff, university_ids_for
 
 from .models import Credential
 
@@ -15,29 +15,27 @@ def credential_for_learner(user, credential_id) -> Credential:
     """The learner's own credential, or 404 (never 403: no hint that the id exists)."""
     if not user.is_authenticated:
         raise Http404
-    try:
-        return Credential.objects.select_related("university").get(pk=credential_id, learner=user)
-    except Credential.DoesNotExist:
-        raise Http404 from None
+    return object_or_404(
+        Credential.objects.select_related("university").filter(learner=user), pk=credential_id
+    )
 
 
 def credential_public(credential_id) -> Credential:
-    try:
-        return Credential.objects.select_related("university").get(pk=credential_id)
-    except Credential.DoesNotExist:
-        raise Http404 from None
+    return object_or_404(Credential.objects.select_related("university"), pk=credential_id)
+
+
+def may_manage_credentials(user) -> bool:
+    """Whether `user` is registrar somewhere (or platform staff): the list page opens."""
+    return bool(reach(user, Role.REGISTRAR))
+
+
+def credentials_for_registrar(user) -> QuerySet[Credential]:
+    """Credentials the user may revoke or un-revoke: those issued by a university where they
+    are registrar (every one, for platform staff)."""
+    return reach(user, Role.REGISTRAR).filter(Credential.objects.select_related("university"))
 
 
 def credential_for_registrar(user, credential_id) -> Credential:
-    """A credential the user may revoke or un-revoke: one issued by a university where they
-    are registrar (any, for platform staff). Otherwise 404, so a forged id learns nothing."""
-    if not user.is_authenticated:
-        raise Http404
-    credentials = Credential.objects.select_related("university")
-    if not is_platform_staff(user):
-        credentials = credentials.filter(university_id__in=university_ids_for(user, Role.REGISTRAR))
-    try:
-        return credentials.get(pk=credential_id)
-    except (Credential.DoesNotExist, ValueError, ValidationError):
-        # A malformed id from a caller that bypassed the URL's uuid converter.
-        raise Http404 from None
+    """One credential of `credentials_for_registrar`, or 404, so a forged id learns nothing
+    (a malformed id from a caller that bypassed the URL's uuid converter included)."""
+    return object_or_404(credentials_for_registrar(user), pk=credential_id)

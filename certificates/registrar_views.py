@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from universities.models import Role
-from universities.selectors import is_platform_staff, university_ids_for
+from universities.access import is_platform_staff
 
 from . import access, services
 from .models import Credential
@@ -45,26 +44,14 @@ class ReasonForm(forms.Form):
     )
 
 
-def _managed_credentials(user):
-    """Credentials the user manages: their registrar universities' (every one, for staff)."""
-    credentials = Credential.objects.select_related("university")
-    if is_platform_staff(user):
-        return credentials
-    return credentials.filter(university_id__in=university_ids_for(user, Role.REGISTRAR))
-
-
-def _may_manage_any(user) -> bool:
-    return is_platform_staff(user) or bool(university_ids_for(user, Role.REGISTRAR))
-
-
 @require_GET
 def credential_list(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not _may_manage_any(request.user):
+    if not access.may_manage_credentials(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
-    credentials = _managed_credentials(request.user).order_by("-issued_at", "pk")
+    credentials = access.credentials_for_registrar(request.user).order_by("-issued_at", "pk")
     if query:
         credentials = credentials.filter(
             Q(recipient_name__icontains=query) | Q(achievement_name__icontains=query)

@@ -19,7 +19,7 @@ from universities.models import University
 from . import access
 from .models import StatusList
 from .pdf import certificate_pdf, verification_url
-from .selectors import LocalResolver
+from .selectors import LocalResolver, credentials_for_learner
 from .services import university_did_document
 from .verification import (
     MAX_CREDENTIAL_BYTES,
@@ -171,8 +171,6 @@ def credential_download(request, credential_id):
 def my_certificates(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    from .selectors import credentials_for_learner
-
     items = [
         {"credential": c, "share_url": verification_url(c)}
         for c in credentials_for_learner(request.user)

@@ -28,6 +28,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from universities.models import Membership
+
 from .blocks import LessonBodyBlock
 
 
@@ -221,8 +223,6 @@ class CoursePage(Page):
 
 
 def teaching_staff_filter() -> models.Q:
-    from universities.models import Membership
-
     staff = Membership.objects.filter(role__in=["instructor", "editor"]).values("user_id")
     return models.Q(pk__in=staff)
 

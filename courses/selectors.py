@@ -7,6 +7,7 @@ reader's language are looked up for a whole set of translation keys at once.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page
@@ -84,8 +85,6 @@ class CatalogueFilters:
 
     @classmethod
     def from_querydict(cls, data) -> "CatalogueFilters":
-        from django.conf import settings
-
         languages = {code for code, _name in settings.LANGUAGES}
         language = data.get("language", "")
         level = data.get("level", "")

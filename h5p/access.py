@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from courses.models import LessonPage
+from learning.access import lesson_for_learner
+from universities.access import is_platform_staff, reach
 from universities.models import Role, University
-from universities.selectors import is_platform_staff, university_ids_for
 
 from .models import H5PContent
 
@@ -27,9 +29,7 @@ PLAY_TOKEN_MAX_AGE = 12 * 60 * 60
 
 def universities_for_upload(user) -> QuerySet[University]:
     """Where `user` may upload H5P content: their instructor/editor universities (staff: all)."""
-    if is_platform_staff(user):
-        return University.objects.all()
-    return University.objects.filter(pk__in=university_ids_for(user, Role.INSTRUCTOR, Role.EDITOR))
+    return reach(user, Role.INSTRUCTOR, Role.EDITOR).universities()
 
 
 def may_install_libraries(user) -> bool:
@@ -79,9 +79,6 @@ def lesson_activity_for_learner(user, *, lesson_id, content_uuid):
     The learner must be enrolled in the lesson's course (learning's own gate) and the content
     must be one of that lesson's published H5P activities; anything else is refused.
     """
-    from courses.models import LessonPage
-    from learning.access import lesson_for_learner
-
     if not user.is_authenticated:
         raise PermissionDenied
     try:

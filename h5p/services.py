@@ -11,6 +11,11 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from learning.services import LearningError, activity_result_record
+from universities.selectors import home_membership
+from xapi.services import learner_agent, platform_authority, statement_store
+from xapi.validation import XAPIError, format_timestamp
+
 from .archive import ArchiveLimits, ArchiveRejected
 from .models import H5PContent, H5PLibrary, H5PUserData
 from .package import unpack_package
@@ -225,11 +230,6 @@ def h5p_statement_record(
     becomes the logged-in learner, the id and timestamp are the server's, and the LRS sets
     `stored` and the platform's `authority`. The caller has passed `lesson_activity_for_learner`.
     """
-    from learning.services import LearningError, activity_result_record
-    from universities.selectors import home_membership
-    from xapi.services import learner_agent, platform_authority, statement_store
-    from xapi.validation import XAPIError, format_timestamp
-
     if not isinstance(statement, dict):
         raise H5PError("bad_statement", _("A statement must be a JSON object."))
     if not _object_is_content(statement, content):

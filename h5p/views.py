@@ -12,6 +12,7 @@ import json
 import mimetypes
 import re
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -167,8 +168,6 @@ def user_data(request, content_uuid, token, data_type, sub_content_id):
         return _cors(HttpResponse(status=204))
     if not DATA_TYPE.match(data_type) or not SUB_CONTENT_ID.match(sub_content_id):
         return _cors(JsonResponse({"success": False, "message": _("Bad address.")}, status=400))
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(pk=grant.user_id, is_active=True).first()
     if user is None:
         raise PermissionDenied

@@ -1,23 +1,37 @@
 """Access gates for the instructor tools. Every teaching view reaches a run through here.
 
 A run that must not be revealed is "not found" (404), never "forbidden", so forged ids tell
-an outsider nothing about what exists.
+an outsider nothing about what exists. Both gates are built on the one access core,
+`universities.access`, each as a queryset gate for lists and a by-id gate on top of it.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Q, QuerySet
 
 from courses.models import CourseRun
-from learning.access import run_for_course_staff
+from universities.access import object_or_404, reach
 from universities.models import Role
-from universities.selectors import is_platform_staff, university_ids_for
+
+
+def runs_for_teaching(user) -> QuerySet[CourseRun]:
+    """Runs whose roster, quiz analysis and announcements `user` may use: listed instructors
+    of the course, instructors and editors of the owning university, platform staff."""
+    runs = CourseRun.objects.select_related("course", "course__university")
+    staff_reach = reach(user, Role.INSTRUCTOR, Role.EDITOR)
+    if staff_reach.everywhere:
+        return runs
+    if not user.is_authenticated:
+        return runs.none()
+    return runs.filter(
+        staff_reach.q("course__university_id") | Q(course__course_instructors__user=user)
+    ).distinct()
 
 
 def run_for_teaching(user, run_id) -> CourseRun:
-    """A run whose roster, quiz analysis and announcements `user` may use: listed
-    instructors of the course, instructors and editors of the owning university, platform
-    staff (delegates to `learning.access.run_for_course_staff`)."""
-    return run_for_course_staff(user, run_id)
+    """One run of `runs_for_teaching`, or 404."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return object_or_404(runs_for_teaching(user), pk=run_id)
 
 
 def run_for_enrollment_staff(user, run_id) -> CourseRun:
@@ -29,13 +43,7 @@ def run_for_enrollment_staff(user, run_id) -> CourseRun:
     """
     if not user.is_authenticated:
         raise PermissionDenied
-    try:
-        run = CourseRun.objects.select_related("course").get(pk=run_id)
-    except (CourseRun.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if is_platform_staff(user):
-        return run
-    staff_of = university_ids_for(user, Role.INSTRUCTOR, Role.EDITOR, Role.REGISTRAR)
-    if run.course.university_id in staff_of:
-        return run
-    raise Http404
+    runs = reach(user, Role.INSTRUCTOR, Role.EDITOR, Role.REGISTRAR).filter(
+        CourseRun.objects.select_related("course"), "course__university_id"
+    )
+    return object_or_404(runs, pk=run_id)

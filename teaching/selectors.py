@@ -3,12 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q
 
 from courses.models import CourseRun
-from learning.models import Enrollment, LessonProgress, OutlineLesson, QuizAttempt
+from learning.models import CourseOutline, Enrollment, LessonProgress, OutlineLesson, QuizAttempt
 from universities.models import Membership, Role
-from universities.selectors import is_platform_staff, university_ids_for
 
 SORTS = {
     "name": ("learner__full_name", "learner__email"),
@@ -20,19 +19,6 @@ SORTS = {
     "activity": ("last_activity_at", "learner__email"),
     "-activity": ("-last_activity_at", "learner__email"),
 }
-
-
-def runs_for_teacher(user) -> QuerySet[CourseRun]:
-    """Runs the user may open in the instructor tools (mirrors `teaching.access`)."""
-    runs = CourseRun.objects.select_related("course", "course__university").order_by(
-        "-starts_on", "pk"
-    )
-    if is_platform_staff(user):
-        return runs
-    staff_of = university_ids_for(user, Role.INSTRUCTOR, Role.EDITOR)
-    return runs.filter(
-        Q(course__university_id__in=staff_of) | Q(course__course_instructors__user=user)
-    ).distinct()
 
 
 @dataclass
@@ -125,8 +111,6 @@ class QuizAnalysis:
 def run_quiz_analysis(run: CourseRun) -> list[QuizAnalysis]:
     """For each quiz of the run's course, the share of learners choosing each option, using
     every learner's latest attempt (so repeated attempts do not count twice)."""
-    from learning.models import CourseOutline
-
     outline = CourseOutline.objects.filter(course_key=run.course.translation_key).first()
     if outline is None:
         return []

@@ -14,14 +14,14 @@ from audit.services import audit_record
 from learning.models import Announcement, Enrollment
 
 from . import enrollment_csv, selectors, services
-from .access import run_for_enrollment_staff, run_for_teaching
+from .access import run_for_enrollment_staff, run_for_teaching, runs_for_teaching
 from .csv_safety import spreadsheet_safe
 from .forms import AnnouncementForm, BulkEnrollmentForm
 
 
 @login_required
 def run_list(request):
-    runs = selectors.runs_for_teacher(request.user)
+    runs = runs_for_teaching(request.user).order_by("-starts_on", "pk")
     return render(request, "teaching/run_list.html", {"runs": runs})
 
 
