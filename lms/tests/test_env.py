@@ -2,7 +2,7 @@
 
 import ast
 
-from lms.tests.project_sources import project_sources
+from lms.tests.project_sources import REPO, project_sources
 
 ENV_MODULE = "lms/env.py"
 # The entry points may choose a default settings module, and nothing else, from os.environ.
@@ -85,3 +85,14 @@ def test_the_check_sees_environment_reads():
     )
     assert _environment_reads(ast.parse(code), entry_point=False) == [2, 3, 4, 5, 6]
     assert _environment_reads(ast.parse(code), entry_point=True) == [2, 3, 4, 5]
+
+
+def test_servers_default_to_production_settings_and_manage_py_to_dev():
+    for name, expected in ENTRY_POINTS.items():
+        tree = ast.parse((REPO / name).read_text(encoding="utf-8"))
+        defaults = [
+            default
+            for node in ast.walk(tree)
+            if (default := _settings_module_default(node)) is not None
+        ]
+        assert defaults == [expected], name
