@@ -96,3 +96,25 @@ def test_servers_default_to_production_settings_and_manage_py_to_dev():
             if (default := _settings_module_default(node)) is not None
         ]
         assert defaults == [expected], name
+
+
+def _variables_read_by_the_env_module() -> set[str]:
+    tree = ast.parse((REPO / ENV_MODULE).read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id.startswith("_")
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+        and node.args[0].value.isupper()
+    }
+
+
+def test_every_variable_is_listed_in_the_deployment_guide():
+    variables = _variables_read_by_the_env_module()
+    assert {"SECRET_KEY", "DATABASE_URL", "ILM_KEY_ENCRYPTION_KEY_FILE"} <= variables
+    guide = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert sorted(name for name in variables if f"`{name}`" not in guide) == []
