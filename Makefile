@@ -23,6 +23,12 @@ INSTALL_STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-1
 NPM_DIRS ?= $(patsubst %/package-lock.json,%,$(filter-out %/node_modules/package-lock.json,\
 	$(wildcard package-lock.json */package-lock.json */*/package-lock.json)))
 
+# Every target names its settings module, so a DJANGO_SETTINGS_MODULE left in the shell (say,
+# production's, from /etc/ilm.env) never decides what `make run` or `make test` runs with.
+# Server processes default to production (lms/wsgi.py, lms/celery.py); manage.py to dev.
+DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
+TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
+
 # The suite that `make test` runs on SQLite: PostgreSQL-only, browser and live-service tests
 # have their own targets (see pyproject.toml [tool.pytest.ini_options] markers).
 PYTEST ?= $(PY) -m pytest
@@ -43,7 +49,7 @@ install: $(INSTALL_STAMP) npm h5p-player ## Create .venv (Python from .python-ve
 
 .PHONY: h5p-player
 h5p-player: $(INSTALL_STAMP) npm ## Copy the pinned h5p-standalone player into static files
-	@[ -f h5p/static/h5p/player/main.bundle.js ] || $(PY) manage.py h5p_player_install
+	@[ -f h5p/static/h5p/player/main.bundle.js ] || $(DEV) $(PY) manage.py h5p_player_install
 
 $(INSTALL_STAMP): pyproject.toml .python-version
 	@if [ -z "$(BOOTSTRAP_PYTHON)" ]; then \
@@ -76,29 +82,30 @@ npm: ## Install JavaScript packages in every folder with a package-lock.json
 
 .PHONY: migrate
 migrate: install ## Apply database migrations
-	$(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py migrate --no-input
 
 .PHONY: seed
 seed: migrate ## Load the demo content (idempotent) and print the demo accounts
-	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
+	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 
 .PHONY: run
 run: install ## Install, migrate, seed the demo, serve on 127.0.0.1:PORT (default 8000)
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py collectstatic --no-input --verbosity 0
-	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/en/ (Ctrl-C stops it)"
-	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # --- Quality ------------------------------------------------------------------------------
 
 .PHONY: test
 test: install ## Run the whole suite on SQLite
-	$(PYTEST) -n $(PYTEST_WORKERS) -m "not postgres and not browser and not services" $(PYTEST_ARGS)
+	$(TEST) $(PYTEST) -n $(PYTEST_WORKERS) -m "not postgres and not browser and not services" \
+		$(PYTEST_ARGS)
 
 .PHONY: test-postgres
 test-postgres: install ## Run the suite on PostgreSQL (TEST_POSTGRES_URL), incl. the race tests
-	DATABASE_URL="$(TEST_POSTGRES_URL)" \
+	$(TEST) DATABASE_URL="$(TEST_POSTGRES_URL)" \
 		$(PYTEST) -n $(PYTEST_WORKERS) -m "not browser and not services" $(PYTEST_ARGS)
 
 TEST_SERVICES_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/services
@@ -106,7 +113,7 @@ TEST_SERVICES_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/services
 .PHONY: test-services
 test-services: install ## Real Celery workers and Redis, on PostgreSQL (TEST_SERVICES_POSTGRES_URL)
 	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
-	DATABASE_URL="$(TEST_SERVICES_POSTGRES_URL)" \
+	$(TEST) DATABASE_URL="$(TEST_SERVICES_POSTGRES_URL)" \
 		$(PYTEST) -p no:xdist -m services tests/services $(PYTEST_ARGS)
 
 .PHONY: test-browser
@@ -114,8 +121,8 @@ test-browser: install ## Browser journeys in Debian's Chromium through Playwrigh
 	@[ -x /usr/bin/chromium ] || (apt-get update -qq && apt-get install -y -qq chromium)
 	@# Two runs: after the H5P player tests (pytest-django's live_server) the journeys' own
 	@# server finds the migrations' data gone; in separate processes both pass (see notes).
-	$(PYTEST) -p no:xdist -m browser tests/browser $(PYTEST_ARGS)
-	$(PYTEST) -p no:xdist -m browser --ignore=tests/browser $(PYTEST_ARGS)
+	$(TEST) $(PYTEST) -p no:xdist -m browser tests/browser $(PYTEST_ARGS)
+	$(TEST) $(PYTEST) -p no:xdist -m browser --ignore=tests/browser $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install ## Check code with ruff (lint and formatting)

@@ -23,7 +23,7 @@ class StaffMfaRequiredMiddleware:
 
     def __call__(self, request):
         if (
-            getattr(settings, "ILM_REQUIRE_STAFF_MFA", False)
+            settings.ILM_REQUIRE_STAFF_MFA
             and request.path.startswith("/admin/")
             and request.user.is_authenticated
             and not user_has_mfa(request.user)

@@ -1,12 +1,14 @@
 """Ed25519 issuer keys, and their encryption at rest.
 
 A university's private signing key is never stored in plain text. It is sealed with
-AES-256-GCM under a key-encryption key (KEK) that lives outside the database:
+AES-256-GCM under a key-encryption key (KEK) that lives outside the database, given by two
+settings (which `lms/env.py` takes from the environment variables of the same names):
 
 * `ILM_KEY_ENCRYPTION_KEY`: 32 random bytes, urlsafe-base64 encoded (make one with
   `python -c "import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"`);
 * or `ILM_KEY_ENCRYPTION_KEY_FILE`: the path of a file holding that value, readable only by
-  the worker that signs (preferred in production: the web process then never sees it).
+  the worker that signs (preferred in production: the web process then never sees it). The
+  file is read each time a key is sealed or opened, never when settings load.
 
 Development and test settings may fall back to a KEK derived from `SECRET_KEY` (HKDF-SHA256);
 that logs a warning, and production must refuse it. The public Multikey is used as associated
@@ -29,11 +31,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 
 from .multikey import public_key_to_multikey
 
 logger = logging.getLogger(__name__)
 
+# The names of the two settings (and of the environment variables they come from).
 KEK_ENV = "ILM_KEY_ENCRYPTION_KEY"
 KEK_FILE_ENV = "ILM_KEY_ENCRYPTION_KEY_FILE"
 _SEALED_PREFIX = "v1:"
@@ -71,21 +75,26 @@ def _decode_kek(text: str) -> bytes:
 
 
 def key_encryption_key(
-    environ: Mapping[str, str] | None = None,
+    configured: Mapping[str, str] | None = None,
     *,
     fallback_secret: str | None = None,
 ) -> bytes:
-    """Return the KEK from the environment, its file, or (if allowed) derived from a secret.
+    """Return the KEK from its setting, its file, or (if allowed) derived from a secret.
 
-    `fallback_secret` is the Django SECRET_KEY in development and tests; production passes
-    None so that a missing KEK is an error rather than a silently weak key.
+    `configured` maps `KEK_ENV` and `KEK_FILE_ENV` to their values; by default, Django's
+    settings. `fallback_secret` is the Django SECRET_KEY in development and tests; production
+    passes None so that a missing KEK is an error rather than a silently weak key.
     """
-    environ = os.environ if environ is None else environ
-    if environ.get(KEK_ENV):
-        return _decode_kek(environ[KEK_ENV])
-    if environ.get(KEK_FILE_ENV):
+    if configured is None:
+        configured = {
+            KEK_ENV: settings.ILM_KEY_ENCRYPTION_KEY,
+            KEK_FILE_ENV: settings.ILM_KEY_ENCRYPTION_KEY_FILE,
+        }
+    if configured.get(KEK_ENV):
+        return _decode_kek(configured[KEK_ENV])
+    if configured.get(KEK_FILE_ENV):
         try:
-            return _decode_kek(Path(environ[KEK_FILE_ENV]).read_text(encoding="ascii"))
+            return _decode_kek(Path(configured[KEK_FILE_ENV]).read_text(encoding="ascii"))
         except OSError as error:
             raise KeyEncryptionError(f"cannot read {KEK_FILE_ENV}: {error.strerror}") from None
     if fallback_secret:

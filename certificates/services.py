@@ -77,8 +77,8 @@ def university_did_document(university: University) -> dict:
 
 def _kek() -> bytes:
     # Development and tests may derive the KEK from SECRET_KEY; production turns that off.
-    allow_fallback = getattr(settings, "CERTIFICATES_ALLOW_KEK_FALLBACK", True)
-    return keys.key_encryption_key(fallback_secret=settings.SECRET_KEY if allow_fallback else None)
+    fallback_secret = settings.SECRET_KEY if settings.CERTIFICATES_ALLOW_KEK_FALLBACK else None
+    return keys.key_encryption_key(fallback_secret=fallback_secret)
 
 
 def _now_seconds() -> datetime:

@@ -11,8 +11,7 @@ from django.conf import settings
 
 
 def h5p_root() -> Path:
-    root = getattr(settings, "H5P_ROOT", None) or Path(settings.BASE_DIR) / "var" / "h5p"
-    return Path(root)
+    return Path(settings.H5P_ROOT)
 
 
 def file_inside(folder: str, relative: str) -> Path | None:

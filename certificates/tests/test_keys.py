@@ -4,6 +4,8 @@ import logging
 import pytest
 
 from certificates import keys
+from certificates.services import issuer_key_create
+from tests.factories import UniversityFactory
 
 KEK_TEXT = base64.urlsafe_b64encode(bytes(range(32))).decode()
 
@@ -70,3 +72,28 @@ def test_missing_kek_is_an_error_without_fallback_and_a_warning_with_it():
     assert again == derived
     warnings = [m for m in handler.messages if "never for production" in m]
     assert len(warnings) == 1
+
+
+def test_kek_comes_from_its_setting_or_the_file_it_names(settings, tmp_path):
+    settings.ILM_KEY_ENCRYPTION_KEY = KEK_TEXT
+    settings.ILM_KEY_ENCRYPTION_KEY_FILE = ""
+    assert keys.key_encryption_key() == bytes(range(32))
+
+    path = tmp_path / "kek"
+    path.write_text(KEK_TEXT + "\n")
+    settings.ILM_KEY_ENCRYPTION_KEY = ""
+    settings.ILM_KEY_ENCRYPTION_KEY_FILE = str(path)
+    assert keys.key_encryption_key() == bytes(range(32))
+
+    settings.ILM_KEY_ENCRYPTION_KEY_FILE = ""
+    with pytest.raises(keys.KeyEncryptionError, match="ILM_KEY_ENCRYPTION_KEY"):
+        keys.key_encryption_key()
+
+
+@pytest.mark.django_db
+def test_without_the_fallback_a_missing_kek_stops_key_creation(settings):
+    settings.ILM_KEY_ENCRYPTION_KEY = ""
+    settings.ILM_KEY_ENCRYPTION_KEY_FILE = ""
+    settings.CERTIFICATES_ALLOW_KEK_FALLBACK = False
+    with pytest.raises(keys.KeyEncryptionError):
+        issuer_key_create(university=UniversityFactory())

@@ -1,37 +1,25 @@
 """Settings shared by every environment.
 
-Environment variables are read here and nowhere else; `dev`, `test` and `production`
-only change defaults or add checks.
+Values from the environment come from `lms.env`, which reads it once; `dev`, `test` and
+`production` only change defaults or add checks.
 """
-
-import os
-from pathlib import Path
 
 import dj_database_url
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from lms import env
 
+BASE_DIR = env.BASE_DIR
 
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
-
-SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me")
-DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SECRET_KEY = env.SECRET_KEY
+DEBUG = env.DEBUG
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"] if env.ALLOWED_HOSTS is None else env.ALLOWED_HOSTS
+CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
+SITE_URL = env.SITE_URL.rstrip("/")
+# Issuer signing keys are sealed with this key-encryption key (urlsafe base64 of 32 bytes) or
+# the one in the file named by ILM_KEY_ENCRYPTION_KEY_FILE, read when a key is used (see
+# certificates/keys.py). Give it only to the processes that sign.
+ILM_KEY_ENCRYPTION_KEY = env.ILM_KEY_ENCRYPTION_KEY
+ILM_KEY_ENCRYPTION_KEY_FILE = env.ILM_KEY_ENCRYPTION_KEY_FILE
 
 INSTALLED_APPS = [
     # Ilm's own apps, one concept each.
@@ -121,8 +109,8 @@ TEMPLATES = [
 # SQLite is the embedded default; DATABASE_URL switches to PostgreSQL (or anything else).
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        env.DATABASE_URL,
+        conn_max_age=env.DB_CONN_MAX_AGE,
         conn_health_checks=True,
     )
 }
@@ -155,14 +143,15 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "learning.forms.SignupDetailsForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_EMAIL_VERIFICATION = env.ACCOUNT_EMAIL_VERIFICATION
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 # Login attempts are rate-limited by allauth (per IP and per account); the Wagtail admin
 # logs in through allauth too (WAGTAILADMIN_LOGIN_URL), so one limit guards both.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-ILM_REQUIRE_STAFF_MFA = env_bool("ILM_REQUIRE_STAFF_MFA", False)
+# Staff must set up two-factor authentication before entering the admin (accounts/mfa.py).
+ILM_REQUIRE_STAFF_MFA = bool(env.ILM_REQUIRE_STAFF_MFA)  # off unless set; production: on
 
 # Languages: the interface and content come in the region's languages.
 LANGUAGE_CODE = "en"
@@ -201,18 +190,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "lms" / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = env.MEDIA_ROOT
 # Extracted H5P packages and private report files live outside MEDIA_ROOT, served only
 # through gated views (see docs/decisions).
-H5P_ROOT = Path(env("H5P_ROOT", str(BASE_DIR / "var" / "h5p")))
-PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "var" / "private")))
+H5P_ROOT = env.H5P_ROOT
+PRIVATE_STORAGE_ROOT = env.PRIVATE_STORAGE_ROOT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env.REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -220,7 +209,7 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 # Celery: no broker configured means tasks run eagerly, in the same process.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env.CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -233,7 +222,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # How long Redis keeps an unacknowledged message before handing it to another worker: the
 # window after which work of a killed worker is retried.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "visibility_timeout": env.CELERY_VISIBILITY_TIMEOUT,
     # Look for expired unacknowledged messages every 10 s rather than kombu's default of every
     # 100 s (10 s x a throttle of 10): the scan is one cheap sorted-set query.
     "unacked_restore_throttle": 1,
@@ -246,22 +235,23 @@ CELERY_BEAT_SCHEDULE = {
 
 
 # Django 6.1's MAILERS replaces the EMAIL_* settings (deprecated in 6.1).
+# EMAIL_BACKEND chooses the backend; without it, each settings module passes its default.
 def mailers_from_env(default_backend: str) -> dict:
-    backend = env("EMAIL_BACKEND", default_backend)
+    backend = default_backend if env.EMAIL_BACKEND is None else env.EMAIL_BACKEND
     options = {}
     if backend.endswith("smtp.EmailBackend"):
         options = {
-            "host": env("EMAIL_HOST", "localhost"),
-            "port": int(env("EMAIL_PORT", "587")),
-            "username": env("EMAIL_USER"),
-            "password": env("EMAIL_PASSWORD"),
-            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "host": env.EMAIL_HOST,
+            "port": env.EMAIL_PORT,
+            "username": env.EMAIL_USER,
+            "password": env.EMAIL_PASSWORD,
+            "use_tls": env.EMAIL_USE_TLS,
         }
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
 
 
 MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ilm <noreply@ilm.invalid>")
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAIL_SITE_NAME = "Ilm"
@@ -270,7 +260,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-LOG_FORMAT = env("LOG_FORMAT", "plain")  # "json" in production: one object per line
+LOG_FORMAT = env.LOG_FORMAT  # "json" in production: one object per line
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -286,7 +276,7 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.LOG_LEVEL},
     # WeasyPrint and fontTools narrate every rendering step at INFO.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
@@ -325,7 +315,7 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "universities.workflow_actions.workflow_publish
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
 # Data on the public pages of the demo is marked as such.
-DEMO_MODE = env_bool("DEMO_MODE", False)
+DEMO_MODE = env.DEMO_MODE
 
 # The learning record store's limits (xapi/conf.py reads them).
 XAPI_MAX_BODY_BYTES = 10 * 1024 * 1024
