@@ -45,7 +45,7 @@ from universities.models import Membership, Role
 from universities.selectors import home_membership
 
 from .models import LRSClient, Statement
-from .services import client_authority, learner_agent, learner_id_from_agent
+from .identities import client_authority, learner_agent, learner_id_from_agent
 from .validation import XAPIError, agent_ifi
 
 # Verified key → (secret digest, expiry). Password hashing is deliberately slow (hundreds of
