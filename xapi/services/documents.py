@@ -1,5 +1,5 @@
-"""Writes of the document resources: state, activity profiles and agent profiles
-(Communication 2.3 to 2.6), with their ETag preconditions (Communication 3.1).
+"""Writes of the Document Resources: state, agent profiles and activity profiles
+(Communication 2.2, 2.3, 2.6 and 2.7), with their ETag preconditions (Communication 3.1).
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ holds the small structural checks they share.
 
 Every rejection raises `XAPIError` carrying the HTTP status the specification names (400 for
 malformed data) and a message that points at the offending property, so a Learning Record
-Provider can fix its data. Nothing here knows about requests or the database: the views
-translate `XAPIError` into an HTTP answer, and the services call these functions before they
-write anything. The names below are the package's interface; other apps import them from here.
+Provider can fix its data. Nothing here knows about requests or the database:
+`protocol.xapi_endpoint` translates `XAPIError` into an HTTP answer, and the resources and
+services call these functions before anything is written.
+
+The names imported below are the package's interface; other apps import them from here.
 """
 
 from ..errors import XAPIError
