@@ -1,13 +1,13 @@
 """LRS benchmark: statements stored per second by `POST /xapi/statements`, against a plain
 Django view writing one row per statement, both under the same gunicorn in the same run.
 
-The measuring code is `xapi/bench_lrs.py` (also runnable on its own); this module only runs it
+The measuring code is `bench/lrs/measure.py` (also runnable on its own); this module only runs it
 boundedly (a few seconds of load per side) on PostgreSQL. `DATABASE_URL` (or
 `BENCH_POSTGRES_URL`) picks the database when it is PostgreSQL; otherwise the benchmark uses
 postgres://postgres@127.0.0.1:5432/ilm_bench_lrs and creates it. `bench/run.py` points
 `DATABASE_URL` at its SQLite file and has Django set up on `bench.settings` before calling
 `main()`, so the benchmark runs in a fresh process with its own settings
-(`xapi.bench.settings`) and database; SQLite would measure its single-writer lock, not the LRS.
+(`bench.lrs.settings`) and database; SQLite would measure its single-writer lock, not the LRS.
 """
 
 import os
@@ -42,7 +42,7 @@ def main() -> int:
     url = _postgres_url()
     _create_database(url)
     env = {**os.environ, "DATABASE_URL": url}
-    env.pop("DJANGO_SETTINGS_MODULE", None)  # xapi.bench_lrs sets its own
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # bench.lrs.measure sets its own
     env.pop("CELERY_BROKER_URL", None)
     # WhiteNoise warns that STATIC_ROOT was never collected; the benchmark serves no static.
     env["PYTHONWARNINGS"] = "ignore:No directory at:UserWarning"
@@ -50,7 +50,7 @@ def main() -> int:
     command = [
         sys.executable,
         "-m",
-        "xapi.bench_lrs",
+        "bench.lrs.measure",
         "--seconds",
         str(SECONDS_PER_SIDE),
         "--batch",
@@ -63,7 +63,7 @@ def main() -> int:
     code = subprocess.call(command, env=env, cwd=ROOT, timeout=300)
     if code:
         # bench/run.py counts a raised error as this module's failure.
-        raise RuntimeError(f"xapi.bench_lrs exited with status {code}")
+        raise RuntimeError(f"bench.lrs.measure exited with status {code}")
     return 0
 
 

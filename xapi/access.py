@@ -1,6 +1,7 @@
-"""Who may read and write what in the learning record store. Every xAPI view goes through here.
+"""Who may read and write what in the learning record store. Every xAPI resource and the
+registrars' client pages go through here.
 
-A request reaches the LRS as one of two principals:
+A request to an xAPI resource reaches the LRS as one of two principals:
 
 **An LRS client** (HTTP Basic auth with a key and secret a university created). Its scope is
 its university U:
@@ -26,6 +27,12 @@ scope is the learner themself:
 
 Anything else is refused: no credentials 401, wrong credentials 401, a deactivated client 401,
 an action outside the scope 403.
+
+**The registrars' pages** (`client_views`), where LRS clients are created and deactivated, are
+for platform staff and the registrars of the university, checked with the access core
+(`universities.access.may_act_for`). An unknown university code is 404; a university the
+user is not registrar of is 403 (its code is public anyway, in its DID document's URL). A client
+of another university is 404, as a client that does not exist.
 """
 
 from __future__ import annotations
@@ -38,15 +45,19 @@ import time
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import check_password
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 
-from universities.models import Membership, Role
+from universities.access import may_act_for, object_or_404, reach
+from universities.models import Membership, Role, University
 from universities.selectors import home_membership
 
+from .errors import XAPIError
+from .identities import client_authority, learner_agent, learner_id_from_agent
 from .models import LRSClient, Statement
-from .services import client_authority, learner_agent, learner_id_from_agent
-from .validation import XAPIError, agent_ifi
+from .validation import agent_ifi
 
 # Verified key → (secret digest, expiry). Password hashing is deliberately slow (hundreds of
 # ms); paying it on every statement POST would cap the LRS at a few requests per second. A
@@ -182,3 +193,28 @@ def check_document_access(
         return
     if agent is None or agent_ifi(agent) != agent_ifi(learner_agent(principal.user)):
         raise XAPIError("learners may only use documents of their own Agent", 403)
+
+
+# --- LRS client credentials: the registrars' pages --------------------------------------------
+
+
+def university_for_registrar(user, code: str) -> University:
+    """The university `code` names, if `user` may manage its LRS clients (staff or registrar).
+
+    Unknown code: 404. Known university, no registrar role there: 403.
+    """
+    university = object_or_404(University.objects.all(), code=code)
+    if not may_act_for(user, university.pk, Role.REGISTRAR):
+        raise PermissionDenied
+    return university
+
+
+def lrs_clients_for_registrar(user, university: University) -> QuerySet[LRSClient]:
+    """The queryset gate: the university's LRS clients, if `user` is staff or its registrar."""
+    clients = LRSClient.objects.filter(university=university)
+    return reach(user, Role.REGISTRAR).filter(clients, "university_id")
+
+
+def lrs_client_for_registrar(user, university: University, client_id) -> LRSClient:
+    """The by-id gate: one of the university's clients, or 404 (missing and foreign alike)."""
+    return object_or_404(lrs_clients_for_registrar(user, university), pk=client_id)

@@ -11,7 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from .validation import XAPIError
+from .errors import XAPIError
 
 _BOUNDARY_RE = re.compile(r'boundary=(?:"([^"]+)"|([^;\s]+))', re.IGNORECASE)
 

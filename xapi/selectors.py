@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.core import signing
 from django.db.models import Exists, OuterRef, Q
 
+from .errors import XAPIError
 from .models import Activity, AttachmentContent, Document, Statement, StatementKey, value_hash
-from .validation import XAPIError, agent_ifi
+from .validation import agent_ifi
 
 Kind = StatementKey.Kind
 _CURSOR_SALT = "xapi.statements.more"
@@ -22,7 +23,7 @@ CURSOR_MAX_AGE_SECONDS = 2 * 24 * 3600
 
 @dataclass
 class StatementQuery:
-    """The filters of GET /statements after parsing (see views for the parsing)."""
+    """The filters of GET /statements after parsing (parsed in `resources.statements`)."""
 
     agent: dict | None = None
     verb: str | None = None

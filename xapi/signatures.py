@@ -18,7 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .validation import SIGNATURE_USAGE_TYPE, XAPIError, statements_match
+from .errors import XAPIError
+from .validation import SIGNATURE_USAGE_TYPE, statements_match
 
 _HASHES = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
 

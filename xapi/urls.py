@@ -1,17 +1,20 @@
 from django.urls import path
 
-from . import views
+from .client_views import client_list
+from .resources.directory import about, activities, agents
+from .resources.documents import activity_profile, agent_profile, state
+from .resources.statements import statements
 
 app_name = "xapi"
 
 # xAPI resource paths carry no trailing slash: clients build them from the spec's names.
 urlpatterns = [
-    path("statements", views.statements, name="statements"),
-    path("activities", views.activities, name="activities"),
-    path("activities/state", views.state, name="state"),
-    path("activities/profile", views.activity_profile, name="activity_profile"),
-    path("agents", views.agents, name="agents"),
-    path("agents/profile", views.agent_profile, name="agent_profile"),
-    path("about", views.about, name="about"),
-    path("clients/<slug:code>/", views.client_list, name="clients"),
+    path("statements", statements, name="statements"),
+    path("activities", activities, name="activities"),
+    path("activities/state", state, name="state"),
+    path("activities/profile", activity_profile, name="activity_profile"),
+    path("agents", agents, name="agents"),
+    path("agents/profile", agent_profile, name="agent_profile"),
+    path("about", about, name="about"),
+    path("clients/<slug:code>/", client_list, name="clients"),
 ]

@@ -5,10 +5,17 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.http import Http404
 from django.test import Client
 
-from tests.factories import make_member
+from tests.factories import UserFactory, make_member
+from xapi.access import (
+    lrs_client_for_registrar,
+    lrs_clients_for_registrar,
+    university_for_registrar,
+)
 from xapi.models import LRSClient
 
 from .conftest import VERSION
@@ -88,3 +95,35 @@ def test_registrar_cannot_deactivate_another_universitys_client(university_a, un
     )
     target.refresh_from_db()
     assert target.is_active
+
+
+def test_registrar_gates(university_a, university_b, lrs_a, lrs_b):
+    registrar = make_member("registrar", university_a)
+    instructor = make_member("instructor", university_a)
+    staff = UserFactory(is_superuser=True)
+    client_a, client_b = lrs_a.credentials.client, LRSClient.objects.get(university=university_b)
+
+    assert university_for_registrar(registrar, "uni-a") == university_a
+    assert university_for_registrar(staff, "uni-b") == university_b
+    with pytest.raises(PermissionDenied):
+        university_for_registrar(registrar, "uni-b")
+    with pytest.raises(PermissionDenied):
+        university_for_registrar(instructor, "uni-a")
+    with pytest.raises(Http404):
+        university_for_registrar(registrar, "no-such-university")
+
+    assert list(lrs_clients_for_registrar(registrar, university_a)) == [client_a]
+    assert not lrs_clients_for_registrar(instructor, university_a).exists()
+    assert lrs_client_for_registrar(staff, university_b, client_b.pk) == client_b
+    for client_id in (client_b.pk, "not-a-number", None):
+        with pytest.raises(Http404):
+            lrs_client_for_registrar(registrar, university_a, client_id)
+
+
+def test_deactivating_with_a_malformed_client_id_is_not_found(university_a, lrs_a):
+    registrar = make_member("registrar", university_a)
+    browser = Client()
+    browser.force_login(registrar)
+    response = browser.post("/xapi/clients/uni-a/", {"action": "deactivate", "client": "x"})
+    assert response.status_code == 404
+    assert LRSClient.objects.get().is_active

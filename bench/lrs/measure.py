@@ -1,6 +1,6 @@
 """Benchmark: statements stored per second by the LRS, against a plain one-row-per-item view.
 
-    .venv/bin/python -m xapi.bench_lrs [--batch 100] [--seconds 10] [--concurrency 4]
+    .venv/bin/python -m bench.lrs.measure [--batch 100] [--seconds 10] [--concurrency 4]
 
 Both endpoints are served by the same gunicorn on loopback, in the same run, so the ratio
 between the two figures is what to read; absolute numbers depend on the machine. The
@@ -23,7 +23,9 @@ import time
 import uuid
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+import requests
+
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
@@ -54,14 +56,16 @@ def _statement(n: int) -> dict:
 
 
 def _prepare_database() -> tuple[str, str]:
+    # Imported here, not at the top: `main` chooses the settings module and the database
+    # before Django may be set up, and models cannot be imported before that.
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.lrs.urls import BASELINE_TABLE
     from universities.models import University
-    from xapi.bench.urls import BASELINE_TABLE
     from xapi.services import lrs_client_create
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -80,8 +84,6 @@ def _prepare_database() -> tuple[str, str]:
 
 
 def _run(url: str, headers: dict, *, batch: int, seconds: float, concurrency: int) -> float:
-    import requests
-
     stored = 0
     errors: list[str] = []
     lock = threading.Lock()
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args(argv)
 
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="xapi.bench.settings")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.lrs.settings")
     tmp = tempfile.TemporaryDirectory(prefix="bench-lrs-")
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
@@ -131,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
 
     port = _free_port()
     # Our own interpreter and fixed arguments: nothing here comes from outside.
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -148,8 +150,6 @@ def main(argv: list[str] | None = None) -> None:
         env=env,
     )
     try:
-        import requests
-
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
             try:

@@ -1,0 +1,181 @@
+"""The xAPI request framing every resource shares (Communication 1, 3.2 and 3.3).
+
+`xapi_endpoint` wraps a resource handler with: the alternate request syntax (Communication
+1.3), the X-Experience-API-Version header, body size limits, authentication through
+`access.principal_for_request`, HEAD, and turning `XAPIError` into the status the
+specification names. CSRF: Django's middleware is bypassed for these views because
+Basic-auth clients carry no cookie; `access.principal_for_request` runs the CSRF check itself
+for session-authenticated requests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+
+from django.http import HttpResponse, JsonResponse, QueryDict
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from . import conf
+from .access import Principal, principal_for_request
+from .errors import XAPIError
+from .validation import format_timestamp
+
+XAPI_VERSION = "1.0.3"
+_HEADER_FORM_FIELDS = {
+    "authorization": "authorization",
+    "x-experience-api-version": "x-experience-api-version",
+    "content-type": "content-type",
+    "content-length": "content-length",
+    "if-match": "if-match",
+    "if-none-match": "if-none-match",
+}
+_ALTERNATE_METHODS = {"GET", "HEAD", "PUT", "POST", "DELETE"}
+
+
+@dataclass
+class XRequest:
+    """An xAPI request after the alternate syntax has been unfolded."""
+
+    django: object
+    method: str
+    params: dict[str, str]
+    headers: dict[str, str]
+    body: bytes = b""
+    principal: Principal | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _read_body(request) -> bytes:
+    limit = conf.max_body_bytes()
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise XAPIError("invalid Content-Length") from None
+    if declared > limit:
+        raise XAPIError(f"the request body is larger than {limit} bytes", 413)
+    # Reading the stream directly, not request.body, keeps Django's form-size limit out of
+    # the way of attachments and applies our own limit instead.
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise XAPIError(f"the request body is larger than {limit} bytes", 413)
+    return body
+
+
+def _single_values(query: QueryDict, where: str) -> dict[str, str]:
+    values = {}
+    for key, items in query.lists():
+        if len(items) > 1:
+            raise XAPIError(f"parameter {key!r} is given more than once in the {where}")
+        values[key] = items[0]
+    return values
+
+
+def _unfold(request) -> XRequest:
+    headers = {
+        name: request.headers[name] for name in _HEADER_FORM_FIELDS if name in request.headers
+    }
+    params = _single_values(request.GET, "query string")
+    if request.method == "POST" and "method" in params:
+        method = params.pop("method").upper()
+        if method not in _ALTERNATE_METHODS:
+            raise XAPIError("the method parameter names no xAPI method")
+        if params:
+            raise XAPIError(
+                "with the alternate request syntax, only 'method' may be in the query string"
+            )
+        if (
+            not headers.get("content-type", "")
+            .lower()
+            .startswith("application/x-www-form-urlencoded")
+        ):
+            raise XAPIError(
+                "the alternate request syntax needs an application/x-www-form-urlencoded body"
+            )
+        try:
+            form = QueryDict(_read_body(request), encoding="utf-8")
+        except UnicodeDecodeError:
+            raise XAPIError("the form is not UTF-8") from None
+        body = b""
+        for key, value in _single_values(form, "form").items():
+            if key == "content":
+                body = value.encode("utf-8")
+            elif key.lower() in _HEADER_FORM_FIELDS:
+                headers[key.lower()] = value
+            else:
+                params[key] = value
+        headers.pop("content-length", None)
+        if body and "content-type" not in {k for k in form if k.lower() == "content-type"}:
+            headers["content-type"] = "application/json"
+        elif "content-type" not in {k.lower() for k in form}:
+            headers.pop("content-type", None)
+        return XRequest(request, method, params, headers, body)
+    if "method" in params:
+        raise XAPIError("the method parameter is only allowed on POST")
+    body = _read_body(request) if request.method in {"PUT", "POST"} else b""
+    return XRequest(request, request.method, params, headers, body)
+
+
+def _check_version(headers: dict[str, str]) -> None:
+    version = headers.get("x-experience-api-version")
+    if version is None:
+        raise XAPIError("the X-Experience-API-Version header is required")
+    parts = version.strip().split(".")
+    if not (parts[:2] == ["1", "0"] and len(parts) in {2, 3} and all(p.isdigit() for p in parts)):
+        raise XAPIError(f"xAPI version {version!r} is not supported; this LRS speaks 1.0.x")
+
+
+def _error_response(exc: XAPIError) -> HttpResponse:
+    response = JsonResponse(
+        {"error": {"code": exc.status, "message": exc.message}}, status=exc.status
+    )
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Basic realm="xAPI"'
+    return response
+
+
+def xapi_endpoint(
+    methods: set[str], *, authenticate: bool = True, consistent_through: bool = False
+):
+    """Wrap a resource handler `(xrequest) -> HttpResponse` with the shared xAPI rules."""
+
+    def decorator(handler):
+        @csrf_exempt
+        @functools.wraps(handler)
+        def view(request, *args, **kwargs):
+            try:
+                xrequest = _unfold(request)
+                if xrequest.method == "HEAD":
+                    xrequest.method = "GET"
+                    head = True
+                else:
+                    head = False
+                if xrequest.method not in methods:
+                    raise XAPIError(f"{xrequest.method} is not allowed here", 405)
+                if authenticate:
+                    _check_version(xrequest.headers)
+                    xrequest.principal = principal_for_request(
+                        request, xrequest.headers.get("authorization")
+                    )
+                response = handler(xrequest, *args, **kwargs)
+                if head:
+                    response.content = b""
+            except XAPIError as exc:
+                response = _error_response(exc)
+            response["X-Experience-API-Version"] = XAPI_VERSION
+            if consistent_through:
+                margin = dt.timedelta(seconds=conf.consistency_margin_seconds())
+                response["X-Experience-API-Consistent-Through"] = format_timestamp(
+                    timezone.now() - margin
+                )
+            return response
+
+        return view
+
+    return decorator

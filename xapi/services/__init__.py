@@ -1,0 +1,46 @@
+"""Writes of the learning record store, one module per concept: `statements` (store and
+void), `statement_keys` (the filter index), `activities` (canonical definitions),
+`documents` (state and profiles) and `clients` (LRS credentials).
+
+Every public service raises `XAPIError` (with the HTTP status the specification names) when it
+refuses something and runs in one transaction. Other apps import from this package: the H5P
+player writes statements with `statement_store`, naming the learner and the platform with
+`learner_agent` and `platform_authority` (from `xapi.identities`, re-exported here).
+"""
+
+from ..identities import (
+    client_authority,
+    learner_account_home_page,
+    learner_agent,
+    learner_id_from_agent,
+    platform_authority,
+)
+from .clients import NewClientCredentials, lrs_client_create, lrs_client_deactivate
+from .documents import DocumentAddress, document_delete, document_etag, document_save
+from .statement_keys import statement_keys
+from .statements import (
+    AttachmentPart,
+    statement_batch_validate,
+    statement_store,
+    statements_store,
+)
+
+__all__ = [
+    "AttachmentPart",
+    "DocumentAddress",
+    "NewClientCredentials",
+    "client_authority",
+    "document_delete",
+    "document_etag",
+    "document_save",
+    "learner_account_home_page",
+    "learner_agent",
+    "learner_id_from_agent",
+    "lrs_client_create",
+    "lrs_client_deactivate",
+    "platform_authority",
+    "statement_batch_validate",
+    "statement_keys",
+    "statement_store",
+    "statements_store",
+]

@@ -1,0 +1,41 @@
+"""Writes of LRS clients: the Basic-auth credentials a university gives its tools."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+
+from ..models import LRSClient
+
+
+@dataclass(frozen=True)
+class NewClientCredentials:
+    client: LRSClient
+    key: str
+    secret: str
+
+
+def lrs_client_create(*, university, name: str, created_by=None) -> NewClientCredentials:
+    """Create Basic-auth credentials for a university; the secret is returned only here."""
+    name = name.strip()
+    if not name:
+        raise ValueError("A client needs a name.")
+    key = secrets.token_hex(16)
+    secret = secrets.token_urlsafe(32)
+    client = LRSClient(
+        university=university,
+        name=name[:200],
+        key=key,
+        secret_hash=make_password(secret),
+        created_by=created_by,
+    )
+    client.full_clean()
+    client.save()
+    return NewClientCredentials(client=client, key=key, secret=secret)
+
+
+def lrs_client_deactivate(*, client: LRSClient) -> None:
+    """Revoke a client; its statements stay."""
+    LRSClient.objects.filter(pk=client.pk).update(is_active=False)

@@ -1,0 +1,264 @@
+"""Storing and voiding statements (Communication 2.1, Data 2.3.2).
+
+`statements_store` takes statements that `xapi.validation` has already accepted;
+`statement_store` validates one itself, for other apps. Both refuse with `XAPIError` (with the
+HTTP status the specification names) and run in one transaction: a refused batch writes
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..errors import XAPIError
+from ..identities import learner_id_from_agent
+from ..models import AttachmentContent, Statement, StatementKey, value_hash
+from ..validation import (
+    STATEMENT_VERSION_DEFAULT,
+    VOIDED_VERB,
+    format_timestamp,
+    parse_timestamp,
+    statements_match,
+    validate_statement,
+    validate_statement_batch,
+)
+from .activities import activity_definitions_update
+from .statement_keys import statement_keys, stored_keys_of
+
+
+@dataclass(frozen=True)
+class AttachmentPart:
+    content_type: str
+    content: bytes
+
+
+def _attachment_objects(statement: dict) -> Iterable[dict]:
+    yield from statement.get("attachments", [])
+    if statement["object"].get("objectType") == "SubStatement":
+        yield from statement["object"].get("attachments", [])
+
+
+def _check_attachment_parts(statements: list[dict], parts: dict[str, AttachmentPart]) -> None:
+    """Every attachment needs a fileUrl or a part with its hash; every part needs a user."""
+    declared: set[str] = set()
+    for index, statement in enumerate(statements):
+        for attachment in _attachment_objects(statement):
+            sha2 = attachment["sha2"].lower()
+            declared.add(sha2)
+            if sha2 in parts:
+                if len(parts[sha2].content) != attachment["length"]:
+                    # The length is declared metadata; a mismatch means a corrupt transfer.
+                    raise XAPIError(
+                        f"statement[{index}] attachment {sha2}: length does not match the part"
+                    )
+            elif "fileUrl" not in attachment:
+                raise XAPIError(
+                    f"statement[{index}] attachment {sha2}: no fileUrl and no part with this hash"
+                )
+    unused = set(parts) - declared
+    if unused:
+        raise XAPIError(
+            "attachment part(s) not declared by any statement: " + ", ".join(sorted(unused))
+        )
+
+
+def _prepare(statement: dict, *, authority: dict, stored: dt.datetime) -> dict:
+    prepared = dict(statement)
+    prepared["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
+    prepared["authority"] = authority
+    prepared["stored"] = format_timestamp(stored)
+    prepared.setdefault("timestamp", prepared["stored"])
+    prepared.setdefault("version", STATEMENT_VERSION_DEFAULT)
+    return prepared
+
+
+def _target_id(statement: dict) -> uuid.UUID | None:
+    obj = statement["object"]
+    return uuid.UUID(obj["id"]) if obj.get("objectType") == "StatementRef" else None
+
+
+def statements_store(
+    statements: list[dict],
+    *,
+    authority: dict,
+    university_id: int | None,
+    client_id: int | None = None,
+    may_void: bool = True,
+    attachments: dict[str, AttachmentPart] | None = None,
+) -> list[str]:
+    """Store validated statements for one principal; return their ids in order.
+
+    `authority` overwrites whatever authority the statements carried (Data 2.4.9.s3.b4).
+    A statement whose id is already stored is left untouched when it matches the stored one
+    and refuses the whole batch with 409 when it does not. Voiding statements mark their
+    target voided; voiding a voiding statement is refused (400), and voiding a statement of
+    another scope, or voiding without `may_void`, is refused (403).
+
+    A statement whose actor is an Ilm user's account (see `learner_agent`) is linked to that
+    learner, which is what lets the learner read it back; the caller's access gate decides
+    whether the principal may write about that learner at all.
+    """
+    attachments = attachments or {}
+    _check_attachment_parts(statements, attachments)
+    stored = timezone.now()
+    prepared = [_prepare(s, authority=authority, stored=stored) for s in statements]
+    ids = [uuid.UUID(p["id"]) for p in prepared]
+
+    with transaction.atomic():
+        existing = {
+            row.statement_id: row
+            for row in Statement.objects.filter(statement_id__in=ids).only("statement_id", "data")
+        }
+        new = []
+        for statement, received, statement_id in zip(prepared, statements, ids, strict=True):
+            if statement_id in existing:
+                if not statements_match(existing[statement_id].data, received):
+                    raise XAPIError(
+                        f"statement {statement_id} is already stored with different content", 409
+                    )
+                continue  # the same statement again: nothing to change (Communication 2.1.2)
+            new.append(statement)
+        if not new:
+            return [str(i) for i in ids]
+
+        new_ids = {uuid.UUID(s["id"]) for s in new}
+        targets = {_target_id(s) for s in new} - {None}
+        voiding_targets = {_target_id(s) for s in new if s["verb"]["id"] == VOIDED_VERB}
+        if voiding_targets and not may_void:
+            raise XAPIError("these credentials may not void statements", 403)
+        target_rows = {
+            row.statement_id: row
+            for row in Statement.objects.filter(statement_id__in=targets).only(
+                "id", "statement_id", "is_voiding", "university_id", "stored"
+            )
+        }
+        batch_voiding = {uuid.UUID(s["id"]) for s in new if s["verb"]["id"] == VOIDED_VERB}
+        for target in voiding_targets:
+            row = target_rows.get(target)
+            if (row is not None and row.is_voiding) or target in batch_voiding:
+                raise XAPIError(f"statement {target} is a voiding statement and cannot be voided")
+            if row is not None and row.university_id != university_id:
+                raise XAPIError(f"statement {target} is outside these credentials' scope", 403)
+        # Statements that arrive after the statement voiding them are voided on arrival.
+        voided_on_arrival = set(
+            Statement.objects.filter(
+                is_voiding=True, target_statement_id__in=new_ids, university_id=university_id
+            ).values_list("target_statement_id", flat=True)
+        ) | (voiding_targets & new_ids)
+
+        learner_ids = {learner_id_from_agent(s["actor"]) for s in new} - {None}
+        if learner_ids:
+            learner_ids = set(
+                get_user_model().objects.filter(pk__in=learner_ids).values_list("pk", flat=True)
+            )
+        rows = []
+        for statement in new:
+            learner_id = learner_id_from_agent(statement["actor"])
+            statement_id = uuid.UUID(statement["id"])
+            registration = (statement.get("context") or {}).get("registration")
+            rows.append(
+                Statement(
+                    statement_id=statement_id,
+                    data=statement,
+                    stored=stored,
+                    timestamp=parse_timestamp(statement["timestamp"]),
+                    verb_iri=statement["verb"]["id"],
+                    registration=uuid.UUID(registration) if registration else None,
+                    university_id=university_id,
+                    learner_id=learner_id if learner_id in learner_ids else None,
+                    client_id=client_id,
+                    target_statement_id=_target_id(statement),
+                    is_voiding=statement["verb"]["id"] == VOIDED_VERB,
+                    voided=statement_id in voided_on_arrival
+                    and statement["verb"]["id"] != VOIDED_VERB,
+                )
+            )
+        try:
+            Statement.objects.bulk_create(rows)
+        except IntegrityError:
+            # Another request stored one of these ids between our check and our insert.
+            raise XAPIError(
+                "a statement with one of these ids was stored concurrently", 409
+            ) from None
+        if not rows[0].pk:
+            rows = list(Statement.objects.filter(statement_id__in=new_ids))
+        by_id = {row.statement_id: row for row in rows}
+
+        # (kind, hash) pairs per new statement.
+        key_values: dict[uuid.UUID, set[tuple[int, str]]] = {
+            uuid.UUID(s["id"]): {(kind, value_hash(v)) for kind, v in statement_keys(s)}
+            for s in new
+        }
+        # StatementRef targets pass their keys on (Communication 2.1.3.s3), in batch order
+        # so a chain inside one batch resolves too.
+        stored_target_keys = stored_keys_of([row.pk for row in target_rows.values()])
+        for statement in new:
+            target = _target_id(statement)
+            if target is None:
+                continue
+            own = key_values[uuid.UUID(statement["id"])]
+            if target in key_values:
+                own |= key_values[target]
+            elif target in target_rows:
+                own |= stored_target_keys.get(target_rows[target].pk, set())
+        key_rows = [
+            StatementKey(statement=by_id[statement_id], kind=kind, value_hash=hashed, stored=stored)
+            for statement_id, pairs in key_values.items()
+            for kind, hashed in pairs
+        ]
+        # Statements stored earlier that target one of the new ones inherit its keys now.
+        for row in Statement.objects.filter(target_statement_id__in=new_ids).exclude(
+            statement_id__in=new_ids
+        ):
+            for kind, hashed in key_values[row.target_statement_id]:
+                key_rows.append(
+                    StatementKey(statement=row, kind=kind, value_hash=hashed, stored=row.stored)
+                )
+        StatementKey.objects.bulk_create(key_rows, ignore_conflicts=True)
+
+        if voiding_targets:
+            Statement.objects.filter(
+                statement_id__in=voiding_targets, is_voiding=False, university_id=university_id
+            ).update(voided=True)
+        activity_definitions_update(statements=new, university_id=university_id)
+        for sha2, part in attachments.items():
+            AttachmentContent.objects.get_or_create(
+                sha2=sha2, defaults={"content_type": part.content_type, "content": part.content}
+            )
+    return [str(i) for i in ids]
+
+
+def statement_store(
+    statement: dict,
+    *,
+    authority: dict,
+    university_id: int | None,
+    client_id: int | None = None,
+) -> str:
+    """Validate and store one statement for the platform or a learner; return its id.
+
+    This is the entry point for other apps (the H5P player): they build the statement,
+    replace its actor with `learner_agent(user)`, choose the authority (usually
+    `platform_authority()`) and the scope (the learner's home university), and get back the
+    stored id or an `XAPIError`.
+    """
+    clean = validate_statement(statement)
+    return statements_store(
+        [clean],
+        authority=authority,
+        university_id=university_id,
+        client_id=client_id,
+        may_void=False,
+    )[0]
+
+
+def statement_batch_validate(payload, *, max_statements: int) -> list[dict]:
+    """Validate the body of a statements POST (see `validation.validate_statement_batch`)."""
+    return validate_statement_batch(payload, max_statements=max_statements)

@@ -1,0 +1,63 @@
+"""Statement comparison (xAPI Data 2.3.1, "Statement Comparison Requirements").
+
+The LRS compares a Statement it receives with the one it stored under the same id (the same
+one again is accepted, a different one is a 409), and a signature's payload with the
+Statement it signs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .actors import lower_mailto_domain
+from .context import validate_context
+from .formats import is_uuid
+from .timestamps import parse_timestamp
+
+
+def _comparable(statement: dict) -> Any:
+    """Strip what the immutability exceptions allow to differ, and order unordered lists."""
+
+    def walk(node: Any, key: str | None = None) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                if k == "mbox" and isinstance(v, str):
+                    out[k] = lower_mailto_domain(v)
+                elif k == "display" and key == "verb":
+                    continue  # a Verb's display is not part of the Statement
+                elif k == "definition":
+                    continue  # nor are Activity Definitions
+                else:
+                    out[k] = walk(v, k)
+            if key in {"actor", "object", "instructor", "team", "authority"} and "member" in out:
+                out["member"] = sorted(out["member"], key=repr)
+            return out
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if isinstance(node, str) and key in {"id", "registration"} and is_uuid(node):
+            return node.lower()
+        return node
+
+    stripped = {
+        k: v for k, v in statement.items() if k not in {"id", "authority", "stored", "version"}
+    }
+    if "timestamp" in stripped:
+        stripped["timestamp"] = parse_timestamp(stripped["timestamp"]).isoformat()
+    if "context" in stripped:
+        stripped["context"] = validate_context(
+            stripped["context"],
+            stripped["object"].get("objectType", "Activity") == "Activity",
+        )
+    return walk(stripped)
+
+
+def statements_match(stored: dict, received: dict) -> bool:
+    """True if `received` is the same Statement as `stored`, as the spec compares them."""
+    received = dict(received)
+    if "timestamp" not in received:
+        # The LRS assigned the stored timestamp: that difference is an allowed exception.
+        received["timestamp"] = stored.get("timestamp")
+        if received["timestamp"] is None:
+            received.pop("timestamp")
+    return _comparable(stored) == _comparable(received)
