@@ -1,8 +1,14 @@
 """Writes made by course staff: bulk enrollment, announcements, copying a course for a term."""
 
+import logging
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -10,10 +16,14 @@ from audit.services import audit_record
 from courses.models import CoursePage, CourseRun
 from learning.models import Announcement, Enrollment
 from learning.services import LearningError, enrollment_create
+from outbox.services import enqueue
 from universities.models import Membership, Role
 from universities.services import membership_grant
 
 from .enrollment_csv import EnrollmentRow
+from .models import AnnouncementDelivery
+
+logger = logging.getLogger(__name__)
 
 
 class BulkEnrollmentRefused(Exception):
@@ -74,7 +84,7 @@ def bulk_enrollment_import(
     """Enroll the university's students listed in `rows` into `run`, all or nothing.
 
     Unknown emails get an account with no usable password (active, so they can set one via
-    "forgot password"; ADR 0302) and a learner membership with their student number at the
+    "forgot password"; ADR 0011) and a learner membership with their student number at the
     run's university. People already enrolled are counted, not touched, so uploading the
     same file again changes nothing. Raises `BulkEnrollmentRefused` with every problem, in
     which case nothing was written.
@@ -127,17 +137,111 @@ def bulk_enrollment_import(
 
 @transaction.atomic
 def announcement_create(*, author, run: CourseRun, title: str, body: str) -> Announcement:
-    """Post an announcement to a run; it is emailed to the run's learners after commit."""
-    from outbox.services import enqueue
+    """Post an announcement to a run and email it to the run's active learners.
 
+    The recipients are written now, one `AnnouncementDelivery` each, in the same transaction
+    as the announcement; the sending task is enqueued through the outbox (ADR 0006) and runs
+    after commit. Posting and delivering are thus one decision: the task only sends rows.
+    """
+    # The task module imports this one to call the sender; importing it here breaks the cycle.
     from .tasks import announcement_email_send
 
     announcement = Announcement(run=run, author=author, title=title.strip(), body=body.strip())
     announcement.full_clean()
     announcement.save()
-    announcement_id = announcement.pk
-    enqueue(announcement_email_send, announcement_id)
+    learners = Enrollment.objects.filter(run=run, status=Enrollment.Status.ACTIVE).values_list(
+        "learner_id", "learner__email"
+    )
+    AnnouncementDelivery.objects.bulk_create(
+        [
+            AnnouncementDelivery(announcement=announcement, recipient_id=learner_id, email=email)
+            for learner_id, email in learners
+        ],
+        batch_size=500,
+    )
+    enqueue(announcement_email_send, announcement.pk)
     return announcement
+
+
+@dataclass
+class AnnouncementSendResult:
+    sent: int = 0
+    failed: int = 0
+    # True when the time budget ran out with rows still pending: run the sender again.
+    unfinished: bool = False
+
+
+def announcement_deliveries_send(
+    *, announcement_id: int, time_budget: float | None = None
+) -> AnnouncementSendResult:
+    """Email the pending deliveries of an announcement; says how many were sent or failed.
+
+    Every row is claimed in a transaction of its own (`select_for_update(skip_locked=True)`
+    on PostgreSQL; SQLite's immediate transactions serialise writers instead), sent, and
+    marked sent or failed before that transaction commits. So two workers running this at
+    once never send the same row, and a second run finds nothing pending. If the process dies
+    after the mail server accepted a message but before the commit, the row is still pending
+    and is sent again: at-least-once per row (ADR 0018). A failed send is recorded on its row
+    and the others go on. With `time_budget` (seconds), it stops after the row that goes past
+    it and says so, so that a task can continue in a fresh run instead of being killed.
+    """
+    result = AnnouncementSendResult()
+    announcement = (
+        Announcement.objects.select_related("run__course").filter(pk=announcement_id).first()
+    )
+    if announcement is None:  # deleted before the worker got to it, deliveries with it
+        return result
+    deadline = None if time_budget is None else time.monotonic() + time_budget
+    pending = AnnouncementDelivery.objects.filter(
+        announcement=announcement, status=AnnouncementDelivery.Status.PENDING
+    )
+    for delivery_id in list(pending.order_by("pk").values_list("pk", flat=True)):
+        status = _delivery_send(announcement=announcement, delivery_id=delivery_id)
+        if status == AnnouncementDelivery.Status.SENT:
+            result.sent += 1
+        elif status == AnnouncementDelivery.Status.FAILED:
+            result.failed += 1
+        if deadline is not None and time.monotonic() >= deadline:
+            result.unfinished = pending.exists()
+            break
+    return result
+
+
+def _delivery_send(*, announcement: Announcement, delivery_id: int) -> str | None:
+    """Claim, send and record one delivery; None if another run has it or it is done."""
+    with transaction.atomic():
+        delivery = (
+            # `of`: lock the delivery only, not the learner's account row joined to it.
+            AnnouncementDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=delivery_id, status=AnnouncementDelivery.Status.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.attempts += 1
+        try:
+            _announcement_email(announcement, delivery).send()
+        except Exception as error:
+            # Whatever one address or message does wrong must not keep the others waiting.
+            delivery.status = AnnouncementDelivery.Status.FAILED
+            delivery.last_error = f"{type(error).__name__}: {error}"[:1000]
+            logger.warning("announcement delivery %s failed: %s", delivery.pk, delivery.last_error)
+        else:
+            delivery.status = AnnouncementDelivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+        delivery.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+        return delivery.status
+
+
+def _announcement_email(announcement: Announcement, delivery: AnnouncementDelivery):
+    """The message for one recipient, in the language they chose (else the site's)."""
+    language = delivery.recipient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        body = render_to_string("teaching/announcement_email.txt", {"announcement": announcement})
+    subject = f"[{announcement.run.course.title}] {announcement.title}"
+    return EmailMessage(subject=subject, body=body, to=[delivery.email])
 
 
 @transaction.atomic
