@@ -125,9 +125,10 @@ test-browser: install ## Browser journeys in Debian's Chromium through Playwrigh
 	$(TEST) $(PYTEST) -p no:xdist -m browser --ignore=tests/browser $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: install ## Check code with ruff (lint and formatting)
+lint: install ## Check code with ruff (lint, formatting) and the app layers (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 .PHONY: format
 format: install ## Format code and apply safe lint fixes with ruff

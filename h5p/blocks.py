@@ -1,7 +1,7 @@
 """The lesson block that plays an H5P activity.
 
 The activity plays in a sandboxed iframe served from `/h5p/play/<uuid>/` (see
-ADR-h5p-isolation.md); this block renders that iframe and the small bridge that forwards the
+ADR 0007); this block renders that iframe and the small bridge that forwards the
 player's xAPI statements to the platform with the learner's session.
 """
 

@@ -1,6 +1,6 @@
 """Writing an accepted package into H5P storage, all or nothing.
 
-Layout under the storage root (see `ADR-h5p-isolation.md` for why it is not under MEDIA_ROOT):
+Layout under the storage root (see ADR 0007 for why it is not under MEDIA_ROOT):
 
     libraries/<Machine.Name>-<major>.<minor>/   shared by all content, installed by staff only
     content/<content key>/h5p.json

@@ -1,6 +1,6 @@
 """Installed H5P libraries, uploaded H5P content, and learners' saved player state.
 
-Files live outside MEDIA_ROOT, under `H5P_ROOT` (see `storage.py` and ADR-h5p-isolation.md);
+Files live outside MEDIA_ROOT, under `H5P_ROOT` (see `storage.py` and ADR 0007);
 these rows point at them by paths relative to that root.
 """
 

@@ -2,7 +2,7 @@
 
 The root is `settings.H5P_ROOT`, by default `var/h5p` in the repository (ignored by git).
 It is deliberately not under MEDIA_ROOT: MEDIA_URL is served from the site's own origin, where
-a package's SVG or script would run with the learner's session (ADR-h5p-isolation.md).
+a package's SVG or script would run with the learner's session (ADR 0007).
 """
 
 from pathlib import Path

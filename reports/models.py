@@ -146,7 +146,7 @@ class ErasedEnrollment(models.Model):
 
     No personal data: only which course run, which home university, and how far it had got.
     Summaries add these to their counts so totals do not silently shrink (see
-    reports/ADR-deleted-learners.md).
+    ADR 0008).
     """
 
     run = models.ForeignKey("courses.CourseRun", on_delete=models.CASCADE, related_name="+")

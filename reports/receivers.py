@@ -1,4 +1,4 @@
-"""Keep anonymous counts when a learner is erased (see reports/ADR-deleted-learners.md).
+"""Keep anonymous counts when a learner is erased (see ADR 0008).
 
 Erasure deletes the user row and, by cascade, their enrollments. Just before that, an
 `ErasedEnrollment` without any personal data is written for each enrollment, so summaries can

@@ -1,5 +1,5 @@
 """A learner erased under a data-protection request leaves every row-level report, while
-summaries keep their totals through anonymous counters (reports/ADR-deleted-learners.md)."""
+summaries keep their totals through anonymous counters (ADR 0008)."""
 
 from reports.access import report_scope_for_staff
 from reports.filters import ReportFilters
