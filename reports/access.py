@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
 from learning.models import Enrollment
+from universities.access import object_or_404, reach
 from universities.models import Membership, Role, University
-from universities.selectors import is_platform_staff, university_ids_for
+
+from .models import ApiToken, ExportJob, ScheduledReport
 
 
 class ReportAccessDenied(PermissionDenied):
@@ -63,10 +66,9 @@ class ReportScope:
 
 
 def report_universities_for(user) -> QuerySet[University]:
-    """The universities `user` may pick a report scope for."""
-    if is_platform_staff(user):
-        return University.objects.all()
-    return University.objects.filter(pk__in=university_ids_for(user, Role.REGISTRAR))
+    """The universities `user` may pick a report scope for: registrars' own, or all for
+    platform staff."""
+    return reach(user, Role.REGISTRAR).universities()
 
 
 def report_scope_for_staff(user, university_id=None) -> ReportScope:
@@ -106,18 +108,25 @@ def report_scope_for_job(job) -> ReportScope:
     return ReportScope(university=job.university)
 
 
-def export_job_for_staff(user, job_uuid):
-    """An export job `user` may watch and download: one of a university they report on."""
-    from .models import ExportJob
+def export_job_for_staff(user, job_uuid) -> ExportJob:
+    """An export job `user` may watch and download: one of a university they report on.
 
-    allowed = report_universities_for(user) if user and user.is_authenticated else None
-    job = None
-    if allowed is not None:
-        job = (
-            ExportJob.objects.select_related("university")
-            .filter(uuid=job_uuid, university__in=allowed)
-            .first()
-        )
-    if job is None:
-        raise ReportAccessDenied(_("This export does not exist or is not yours to see."))
-    return job
+    A job of another university and a job that does not exist answer alike (403, as every
+    refused report page does)."""
+    jobs = reach(user, Role.REGISTRAR).filter(ExportJob.objects.select_related("university"))
+    try:
+        return object_or_404(jobs, uuid=job_uuid)
+    except Http404:
+        raise ReportAccessDenied(_("This export does not exist or is not yours to see.")) from None
+
+
+def api_token_in_scope(scope: ReportScope, token_id) -> ApiToken:
+    """A token of the scope's university (the scope itself came through a gate), or 404."""
+    return object_or_404(ApiToken.objects.filter(university_id=scope.university_id), pk=token_id)
+
+
+def schedule_of_owner(scope: ReportScope, owner, schedule_id) -> ScheduledReport:
+    """One of `owner`'s own weekly reports in the scope's university, or 404: registrars of
+    one university do not stop each other's schedules."""
+    schedules = ScheduledReport.objects.filter(university_id=scope.university_id, owner=owner)
+    return object_or_404(schedules, pk=schedule_id)

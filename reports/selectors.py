@@ -31,7 +31,7 @@ from universities.models import Role
 
 from .access import ReportScope
 from .filters import ReportFilters
-from .models import ErasedEnrollment
+from .models import ApiToken, ErasedEnrollment, ExportJob, ScheduledReport
 from .rows import Column, enrollment_rows
 
 ACTIVE_DAYS = 30
@@ -308,3 +308,18 @@ def learners_by_country(by_home: list[dict]) -> list[dict]:
     for row in by_home:
         totals[row["country"]] = totals.get(row["country"], 0) + row["learners"]
     return [{"country": c, "learners": n} for c, n in sorted(totals.items(), key=lambda i: -i[1])]
+
+
+def recent_export_jobs(scope: ReportScope, *, limit: int = 10) -> list[ExportJob]:
+    """The latest export jobs of the scope's university, newest first."""
+    return list(ExportJob.objects.filter(university_id=scope.university_id)[:limit])
+
+
+def api_tokens(scope: ReportScope) -> list[ApiToken]:
+    """Every API token of the scope's university, revoked ones included (as history)."""
+    return list(ApiToken.objects.filter(university_id=scope.university_id))
+
+
+def schedules_of_owner(scope: ReportScope, owner) -> list[ScheduledReport]:
+    """`owner`'s weekly reports in the scope's university."""
+    return list(ScheduledReport.objects.filter(university_id=scope.university_id, owner=owner))

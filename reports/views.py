@@ -5,9 +5,11 @@ renders. Scope refusals are `PermissionDenied` (403); bad filters are a 400 page
 what was wrong.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,12 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from . import charts, selectors, services
 from .access import (
     ReportAccessDenied,
+    api_token_in_scope,
     export_job_for_staff,
     report_scope_for_staff,
     report_universities_for,
+    schedule_of_owner,
 )
 from .filters import ReportFilterError, ReportFilterForm, parse_report_filters
-from .models import ApiToken, ExportJob, ReportFormat, ReportKind, ScheduledReport
+from .models import ExportJob, ReportFormat, ReportKind, ScheduledReport
 
 
 def _scope(request, source=None):
@@ -85,8 +89,8 @@ def dashboard(request):
         "filter_form": ReportFilterForm(),
         "kinds": ReportKind.choices,
         "formats": ReportFormat.choices,
-        "jobs": ExportJob.objects.filter(university=scope.university)[:10],
-        "stream_max_rows": services.stream_max_rows(),
+        "jobs": selectors.recent_export_jobs(scope),
+        "stream_max_rows": settings.REPORTS_STREAM_MAX_ROWS,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -106,7 +110,7 @@ def export(request):
         return _bad_request(request, error.message)
     bom = request.POST.get("bom") in ("1", "on", "true")
     count = services.report_row_count(scope, filters, kind)
-    if count is not None and count > services.stream_max_rows():
+    if count is not None and count > settings.REPORTS_STREAM_MAX_ROWS:
         job = services.export_job_request(
             actor=request.user, scope=scope, filters=filters, kind=kind, fmt=fmt, bom=bom
         )
@@ -184,7 +188,7 @@ def tokens(request):
             error = refused.message
     context = {
         "scope": scope,
-        "tokens": ApiToken.objects.filter(university=scope.university),
+        "tokens": selectors.api_tokens(scope),
         "created": created,
         "error": error,
     }
@@ -195,9 +199,9 @@ def tokens(request):
 @require_POST
 def token_revoke(request, token_id):
     scope = _scope(request, request.POST)
-    token = get_object_or_404(ApiToken, pk=token_id, university=scope.university)
+    token = api_token_in_scope(scope, token_id)
     services.api_token_revoke(token=token, actor=request.user)
-    return redirect(f"{_url('reports_site:tokens')}?university={scope.university_id}")
+    return redirect(f"{reverse('reports_site:tokens')}?university={scope.university_id}")
 
 
 @login_required
@@ -216,7 +220,7 @@ def schedules(request):
                 filters=filters,
                 weekday=weekday,
             )
-            return redirect(f"{_url('reports_site:schedules')}?university={scope.university_id}")
+            return redirect(f"{reverse('reports_site:schedules')}?university={scope.university_id}")
         except ReportFilterError as refused:
             error = refused.message
         except services.ReportError as refused:
@@ -225,9 +229,7 @@ def schedules(request):
             error = _("Choose a day of the week.")
     context = {
         "scope": scope,
-        "schedules": ScheduledReport.objects.filter(
-            university=scope.university, owner=request.user
-        ),
+        "schedules": selectors.schedules_of_owner(scope, request.user),
         "kinds": ReportKind.choices,
         "formats": ReportFormat.choices,
         "weekdays": ScheduledReport.Weekday.choices,
@@ -241,14 +243,6 @@ def schedules(request):
 @require_POST
 def schedule_delete(request, schedule_id):
     scope = _scope(request, request.POST)
-    schedule = get_object_or_404(
-        ScheduledReport, pk=schedule_id, university=scope.university, owner=request.user
-    )
-    schedule.delete()
-    return redirect(f"{_url('reports_site:schedules')}?university={scope.university_id}")
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
+    schedule = schedule_of_owner(scope, request.user, schedule_id)
+    services.scheduled_report_delete(schedule=schedule, actor=request.user)
+    return redirect(f"{reverse('reports_site:schedules')}?university={scope.university_id}")

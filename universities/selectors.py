@@ -1,12 +1,7 @@
-"""Reads about who belongs where. Every role check in the project goes through here."""
+"""Reads about who belongs where. Gates do not call these directly: they ask the access core
+(`universities.access.reach`), which reads memberships through `university_ids_for`."""
 
-from django.db.models import QuerySet
-
-from .models import Membership, Role, University
-
-
-def is_platform_staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_superuser)
+from .models import Membership, Role
 
 
 def university_ids_for(user, *roles: str) -> set[int]:
@@ -20,10 +15,6 @@ def university_ids_for(user, *roles: str) -> set[int]:
     return {university_id for university_id, role in cache if not roles or role in roles}
 
 
-def universities_for(user, *roles: str) -> QuerySet[University]:
-    return University.objects.filter(pk__in=university_ids_for(user, *roles))
-
-
 def home_membership(user) -> Membership | None:
     """The learner membership naming the user's home university, if any."""
     if not user or not user.is_authenticated:
@@ -32,7 +23,3 @@ def home_membership(user) -> Membership | None:
         Membership.objects.select_related("university").filter(user=user, role=Role.LEARNER).first()
     )
 
-
-def has_role(user, role: str, university_id: int | None = None) -> bool:
-    ids = university_ids_for(user, role)
-    return bool(ids) if university_id is None else university_id in ids

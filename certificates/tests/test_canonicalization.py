@@ -94,8 +94,10 @@ def test_deep_nesting_is_refused():
 
 
 def test_bundled_context_with_wrong_hash_is_refused(tmp_path, monkeypatch):
+    # Only files: a `__pycache__` folder appears beside them once the package is imported.
     for entry in contexts.CONTEXTS_DIR.iterdir():
-        (tmp_path / entry.name).write_bytes(entry.read_bytes())
+        if entry.is_file():
+            (tmp_path / entry.name).write_bytes(entry.read_bytes())
     target = tmp_path / "credentials-v2.jsonld"
     target.write_text(target.read_text().replace("schema.org/name", "schema.org/nam"))
     monkeypatch.setattr(contexts, "CONTEXTS_DIR", tmp_path)

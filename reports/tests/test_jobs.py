@@ -156,3 +156,27 @@ def test_schedules_page(world, client):
         f"/en/reports/schedules/{schedule.pk}/delete/", {"university": world.b.pk}
     )
     assert response.status_code == 404
+
+
+def test_schedule_is_stopped_only_by_its_owner_and_the_stop_is_audited(world, client):
+    scope = report_scope_for_staff(world.registrar_a)
+    schedule = services.scheduled_report_create(
+        owner=world.registrar_a,
+        scope=scope,
+        kind="course_summary",
+        fmt="csv",
+        filters=ReportFilters(),
+        weekday=3,
+    )
+    url = f"/en/reports/schedules/{schedule.pk}/delete/"
+    colleague = f.make_member("registrar", world.a)
+    client.force_login(colleague)
+    assert client.post(url, {"university": world.a.pk}).status_code == 404
+    assert ScheduledReport.objects.filter(pk=schedule.pk).exists()
+    client.force_login(world.registrar_a)
+    response = client.post(url, {"university": world.a.pk})
+    assert response.status_code == 302
+    assert not ScheduledReport.objects.filter(pk=schedule.pk).exists()
+    event = AuditEvent.objects.get(action="report_schedule.deleted")
+    assert event.actor == world.registrar_a and event.university == world.a
+    assert event.target_id == str(schedule.pk)
