@@ -6,14 +6,13 @@ admin when `ILM_REQUIRE_STAFF_MFA` is on (production's default): until they acti
 admin requests are redirected to the activation page.
 """
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
 
 def user_has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

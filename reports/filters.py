@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.models import Page
 
 from learning.models import Enrollment
 
@@ -115,8 +116,6 @@ class ReportFilters:
 
 
 def _translation_keys(page_id: int):
-    from wagtail.models import Page
-
     return Page.objects.filter(pk=page_id).values("translation_key")
 
 

@@ -22,4 +22,3 @@ def home_membership(user) -> Membership | None:
     return (
         Membership.objects.select_related("university").filter(user=user, role=Role.LEARNER).first()
     )
-
