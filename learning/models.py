@@ -209,25 +209,8 @@ class ActivityResult(models.Model):
         return f"{self.enrollment_id} · {self.activity_id} · {self.best_scaled_score}"
 
 
-class Announcement(models.Model):
-    run = models.ForeignKey(
-        "courses.CourseRun", on_delete=models.CASCADE, related_name="announcements"
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 __all__ = [
     "ActivityResult",
-    "Announcement",
     "CourseOutline",
     "Enrollment",
     "LessonProgress",

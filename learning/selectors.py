@@ -5,7 +5,7 @@ come with their outlines and progress prefetched, and lesson pages in the reader
 are looked up for all keys at once.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Max, Prefetch
 from wagtail.models import Page
@@ -13,13 +13,13 @@ from wagtail.models import Page
 from courses.selectors import localized_pages
 
 from .models import (
-    Announcement,
     Enrollment,
     LessonProgress,
     OutlineLesson,
     ProgramEnrollment,
     QuizAttempt,
 )
+from .notices import RunNotice, run_notices
 
 ANNOUNCEMENT_LIMIT = 10
 
@@ -53,7 +53,7 @@ class Dashboard:
     active: list = field(default_factory=list)
     completed: list = field(default_factory=list)
     programs: list = field(default_factory=list)
-    announcements: list = field(default_factory=list)
+    announcements: list[RunNotice] = field(default_factory=list)
 
 
 def learner_dashboard(user, *, locale) -> Dashboard:
@@ -136,16 +136,11 @@ def learner_dashboard(user, *, locale) -> Dashboard:
             )
         )
 
-    active_run_ids = [item.enrollment.run_id for item in dashboard.active]
-    if active_run_ids:
-        dashboard.announcements = list(
-            Announcement.objects.filter(run_id__in=active_run_ids)
-            .select_related("run")
-            .order_by("-created_at")[:ANNOUNCEMENT_LIMIT]
-        )
     titles = {item.enrollment.run_id: item.title for item in dashboard.active}
-    for announcement in dashboard.announcements:
-        announcement.course_title = titles.get(announcement.run_id, "")
+    dashboard.announcements = [
+        replace(notice, course_title=titles.get(notice.run_id, ""))
+        for notice in run_notices(titles, limit=ANNOUNCEMENT_LIMIT)
+    ]
     return dashboard
 
 

@@ -1,12 +1,31 @@
-"""Records of the instructor tools: who an announcement is emailed to, and how that went.
+"""Records of the instructor tools: announcements to a run, who each is emailed to, and how
+that went (ADR 0018).
 
-The announcement itself stays in `learning` (the learner's dashboard lists it, and learning
-sits below teaching); its email deliveries are teaching's business alone (ADR 0018).
+The learner's dashboard (in `learning`, a layer below) shows announcements through the run
+notices registry, to which `teaching.apps` adds `teaching.selectors.run_announcements`.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Announcement(models.Model):
+    """A message from a run's instructors to its learners, shown on their dashboards."""
+
+    run = models.ForeignKey(
+        "courses.CourseRun", on_delete=models.CASCADE, related_name="announcements"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class AnnouncementDelivery(models.Model):
@@ -22,7 +41,7 @@ class AnnouncementDelivery(models.Model):
         FAILED = "failed", _("failed")
 
     announcement = models.ForeignKey(
-        "learning.Announcement", on_delete=models.CASCADE, related_name="deliveries"
+        Announcement, on_delete=models.CASCADE, related_name="deliveries"
     )
     # Deleting an account deletes its deliveries: the address kept here is personal data.
     recipient = models.ForeignKey(

@@ -7,7 +7,10 @@ from django.db.models import Max, Q
 
 from courses.models import CourseRun
 from learning.models import CourseOutline, Enrollment, LessonProgress, OutlineLesson, QuizAttempt
+from learning.notices import RunNotice
 from universities.models import Membership, Role
+
+from .models import Announcement
 
 SORTS = {
     "name": ("learner__full_name", "learner__email"),
@@ -158,3 +161,18 @@ def run_quiz_analysis(run: CourseRun) -> list[QuizAnalysis]:
                 )
             )
     return analyses
+
+
+def announcements_of_run(run: CourseRun, *, limit: int = 50) -> list[Announcement]:
+    """A run's announcements, newest first, for its instructors' page."""
+    return list(Announcement.objects.filter(run=run)[:limit])
+
+
+def run_announcements(run_ids, limit: int) -> list[RunNotice]:
+    """The newest announcements to any of `run_ids`, as dashboard notices (one query)."""
+    rows = (
+        Announcement.objects.filter(run_id__in=list(run_ids))
+        .order_by("-created_at")
+        .values_list("run_id", "title", "body", "created_at")[:limit]
+    )
+    return [RunNotice(*row) for row in rows]

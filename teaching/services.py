@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from courses.models import CoursePage, CourseRun
-from learning.models import Announcement, Enrollment
+from learning.models import Enrollment
 from learning.services import LearningError, enrollment_create
 from outbox.services import enqueue
 from universities.models import Membership, Role
 from universities.services import membership_grant
 
 from .enrollment_csv import EnrollmentRow
-from .models import AnnouncementDelivery
+from .models import Announcement, AnnouncementDelivery
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_record
-from learning.models import Announcement, Enrollment
+from learning.models import Enrollment
 
 from . import enrollment_csv, selectors, services
 from .access import run_for_enrollment_staff, run_for_teaching, runs_for_teaching
@@ -165,7 +165,7 @@ def announcements(request, run_id):
         {
             "run": run,
             "form": form,
-            "announcements": Announcement.objects.filter(run=run)[:50],
+            "announcements": selectors.announcements_of_run(run),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -10,12 +10,12 @@ from courses.models import CourseRun
 from learning import services
 from learning.forms import SignupDetailsForm
 from learning.models import (
-    Announcement,
     Enrollment,
     LessonProgress,
     ProgramEnrollment,
     QuizAttempt,
 )
+from teaching.models import Announcement
 from tests import factories as f
 
 ENROLL = "/en/learn/enroll/"

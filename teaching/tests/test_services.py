@@ -11,10 +11,9 @@ from django.db import connection
 from django.test import override_settings
 
 from learning import services as learning
-from learning.models import Announcement
 from outbox.models import OutboxMessage
 from teaching import services, tasks
-from teaching.models import AnnouncementDelivery
+from teaching.models import Announcement, AnnouncementDelivery
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

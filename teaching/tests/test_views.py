@@ -9,8 +9,9 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditEvent
 from learning import services as learning
-from learning.models import Announcement, Enrollment
+from learning.models import Enrollment
 from teaching import services
+from teaching.models import Announcement
 from teaching.selectors import run_quiz_analysis
 from tests import factories as f
 from universities.models import Membership

@@ -15,11 +15,10 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from learning.models import Announcement
 from learning.services import enrollment_create
 from lms.celery import app as celery_app
 from outbox.models import OutboxMessage
-from teaching.models import AnnouncementDelivery
+from teaching.models import Announcement, AnnouncementDelivery
 from teaching.tasks import announcement_email_send
 from tests.factories import UniversityFactory, build_course, make_member, open_run
 
