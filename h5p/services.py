@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from learning.services import LearningError, activity_result_record
+from learning.services import LearningError, activity_result_record, activity_view_record
 from universities.selectors import home_membership
 from xapi.services import learner_agent, platform_authority, statement_store
 from xapi.validation import XAPIError, format_timestamp
@@ -258,6 +258,14 @@ def h5p_statement_record(
                     lesson_key=outline_lesson.lesson_key,
                     activity_id=str(content.uuid),
                     scaled_score=scaled,
+                )
+            else:
+                # Any statement shows the learner opened the activity (the lesson page sends
+                # `experienced` on load when the block asks only for a view).
+                activity_view_record(
+                    enrollment=enrollment,
+                    lesson_key=outline_lesson.lesson_key,
+                    activity_id=str(content.uuid),
                 )
     except XAPIError as exc:
         raise H5PError("invalid_statement", str(exc)) from exc

@@ -221,7 +221,10 @@ def test_statement_about_a_part_does_not_finish_the_activity(activity_lesson, ti
 
     assert not recorded.finished
     assert Statement.objects.filter(statement_id=recorded.statement_id).exists()
-    assert not ActivityResult.objects.exists()
+    result = ActivityResult.objects.get()
+    assert result.viewed_at is not None
+    assert (result.finished_at, result.best_scaled_score, result.attempts) == (None, None, 0)
+    assert not LessonProgress.objects.exists()
 
 
 def test_minimum_activity_score_holds_completion_back(university, tiny_content):

@@ -47,6 +47,15 @@
       frame.style.height = Math.max(100, Math.min(event.data.height, 5000)) + 'px';
     } else if (event.data.type === 'ilm-h5p:ready') {
       frame.dataset.h5pReady = 'true';
+      // H5P sends nothing until the learner acts; an activity that only has to be seen
+      // reports the view itself, once per page.
+      if (frame.hasAttribute('data-report-view') && !frame.dataset.viewReported) {
+        frame.dataset.viewReported = 'true';
+        send(frame, {
+          verb: { id: 'http://adlnet.gov/expapi/verbs/experienced', display: { 'en-US': 'experienced' } },
+          object: { objectType: 'Activity', id: frame.dataset.activityIri }
+        });
+      }
     }
   });
 })();
