@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from learning.rules import FINISHED, PASSED, VIEWED, activity_rule
+from learning.rules import FINISHED, PASSED, VIEWED, activity_passed, activity_rule
 
 from .access import play_token_issue
+from .selectors import LESSON_PAGE_ATTEMPTS, attempts_for_learner
 from .viewsets import h5p_content_chooser_viewset
 
 H5PContentChooserBlock = h5p_content_chooser_viewset.get_block_class(
@@ -102,6 +103,22 @@ class H5PActivityBlock(blocks.StructBlock):
             )
             context["csrf_token_value"] = get_token(request)
             context["reports_view"] = value.get("completion") == VIEWED
+            lesson_key = getattr(page, "translation_key", None)
+            context["attempts"] = (
+                list(
+                    attempts_for_learner(user, content=content, lesson_key=lesson_key)[
+                        :LESSON_PAGE_ATTEMPTS
+                    ]
+                )
+                if lesson_key
+                else []
+            )
+            context["pass_mark"] = value.get("pass_mark")
+            rule = self.activity_rule(value)
+            for attempt in context["attempts"]:
+                # With a pass mark the lesson's rule says what passing is; else the player's.
+                passed = activity_passed(rule, attempt.scaled_score)
+                attempt.passed = attempt.success if passed is None else passed
         context["content"] = content
         context["height"] = value.get("height") or 400
         return context

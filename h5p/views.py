@@ -23,7 +23,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .access import content_for_grant, lesson_activity_for_learner, play_grant_from_token
+from .access import (
+    ActivityNotInLesson,
+    content_for_grant,
+    lesson_activity_for_learner,
+    play_grant_from_token,
+)
 from .models import H5PLibrary, H5PUserData
 from .services import H5PError, h5p_statement_record, h5p_user_data_save
 from .storage import file_inside
@@ -227,6 +232,11 @@ def statements(request, lesson_id, content_uuid):
         )
     except PermissionDenied:
         return JsonResponse({"error": _("You may not record this activity.")}, status=403)
+    except ActivityNotInLesson:
+        return JsonResponse(
+            {"error": _("This activity is not part of the lesson."), "code": "not_in_lesson"},
+            status=400,
+        )
     try:
         recorded = h5p_statement_record(
             user=request.user,
@@ -242,6 +252,7 @@ def statements(request, lesson_id, content_uuid):
             "id": recorded.statement_id,
             "finished": recorded.finished,
             "scaled": str(recorded.scaled_score) if recorded.scaled_score is not None else None,
+            "duplicate": recorded.duplicate,
         },
         status=200,
     )

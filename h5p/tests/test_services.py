@@ -12,9 +12,9 @@ from h5p.services import (
     h5p_content_create,
     h5p_statement_record,
     h5p_user_data_save,
-    scaled_score_of,
-    statement_is_finishing,
 )
+from h5p.statements import is_finishing as statement_is_finishing
+from h5p.statements import score_of
 from h5p.tests.conftest import lesson_with_activity
 from h5p.tests.packages import TINY_QUIZ_FOLDER, build_h5p, tiny_quiz_files, tiny_quiz_h5p
 from learning.models import ActivityResult, Enrollment, LessonProgress
@@ -276,7 +276,7 @@ def test_minimum_activity_score_holds_completion_back(university, tiny_content):
                 "object": {"id": "IRI"},
                 "result": {"score": {"scaled": 7}},
             },
-            "invalid_statement",
+            "bad_score",
         ),
     ],
 )
@@ -309,6 +309,6 @@ def test_finishing_rule_and_scores():
         {**base, "context": {"contextActivities": {"parent": [{"id": "x"}]}}}
     )
     assert statement_is_finishing({**base, "context": {"contextActivities": {"parent": []}}})
-    assert scaled_score_of({"result": {"score": {"raw": 1, "max": 4}}}) == Decimal("0.25")
-    assert scaled_score_of({"result": {"score": {"scaled": -0.5}}}) == Decimal("0")
-    assert scaled_score_of({}) == Decimal("1")
+    assert score_of({"result": {"score": {"raw": 1, "max": 4}}}).scaled == Decimal("0.25")
+    assert score_of({"result": {"score": {"scaled": 0.5}}}).scaled == Decimal("0.5")
+    assert score_of({}) is None
