@@ -14,7 +14,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -30,6 +30,7 @@ from .access import (
     play_grant_from_token,
 )
 from .models import H5PLibrary, H5PUserData
+from .serving import file_response
 from .services import H5PError, h5p_statement_record, h5p_user_data_save
 from .storage import file_inside
 
@@ -59,16 +60,17 @@ def _harden(response: HttpResponse, csp: str) -> HttpResponse:
     return response
 
 
-def _file_response(path, *, cache: str) -> FileResponse:
+def _file_response(request, path, *, cache: str) -> HttpResponse:
     content_type, _encoding = mimetypes.guess_type(path.name)
     if path.suffix == ".js":
         content_type = "text/javascript"
-    response = FileResponse(
-        path.open("rb"), content_type=content_type or "application/octet-stream"
+    response = file_response(
+        request, path, content_type=content_type or "application/octet-stream", cache=cache
     )
     # The player's opaque origin fetches JSON with fetch(): it needs CORS, and no credentials.
     response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = cache
+    # Let the player read the range and validator headers of its cross-origin fetches.
+    response["Access-Control-Expose-Headers"] = "Content-Range, Content-Length, ETag"
     return _harden(response, FILE_CSP)
 
 
@@ -138,7 +140,9 @@ def package_file(request, content_uuid, token, path):
     found = file_inside(content.folder, path)
     if found is None:
         raise Http404
-    return _file_response(found, cache="private, max-age=3600")
+    # A content's files never change after upload (a new package is new content), so a
+    # replay needs nothing again; private, because the URL carries the learner's grant.
+    return _file_response(request, found, cache="private, max-age=31536000, immutable")
 
 
 @require_GET
@@ -160,7 +164,7 @@ def library_file(request, folder, path):
     if found is None:
         raise Http404
     # A patch upgrade replaces files in place, so keep caching short.
-    return _file_response(found, cache="public, max-age=3600")
+    return _file_response(request, found, cache="public, max-age=3600")
 
 
 @csrf_exempt  # no cookie is involved: the signed grant in the URL is the credential
