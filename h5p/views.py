@@ -30,8 +30,8 @@ from .access import (
     play_grant_from_token,
 )
 from .models import H5PLibrary, H5PUserData
-from .serving import file_response
 from .services import H5PError, h5p_statement_record, h5p_user_data_save
+from .serving import file_response
 from .storage import file_inside
 
 STATEMENT_MAX_BYTES = 64 * 1024
