@@ -49,7 +49,9 @@ install: $(INSTALL_STAMP) npm h5p-player ## Create .venv (Python from .python-ve
 
 .PHONY: h5p-player
 h5p-player: $(INSTALL_STAMP) npm ## Copy the pinned h5p-standalone player into static files
-	@[ -f h5p/static/h5p/player/main.bundle.js ] || $(DEV) $(PY) manage.py h5p_player_install
+	@# Reinstalled when h5p/package.json (the pin) is newer than the installed build's stamp.
+	@[ h5p/static/h5p/player/ilm-build.json -nt h5p/package.json ] \
+		|| $(DEV) $(PY) manage.py h5p_player_install
 
 $(INSTALL_STAMP): pyproject.toml .python-version
 	@if [ -z "$(BOOTSTRAP_PYTHON)" ]; then \

@@ -73,23 +73,33 @@ def content_for_grant(grant: PlayGrant) -> H5PContent:
         raise Http404 from None
 
 
+class ActivityNotInLesson(Exception):
+    """The learner may record in this lesson, but the activity named is not one of its own."""
+
+
 def lesson_activity_for_learner(user, *, lesson_id, content_uuid):
     """The (enrollment, lesson page, outline lesson, content) a learner's statement is about.
 
-    The learner must be enrolled in the lesson's course (learning's own gate) and the content
-    must be one of that lesson's published H5P activities; anything else is refused.
+    The learner must be enrolled in the lesson's course (learning's own gate); anything else
+    is refused as missing or forbidden. Past that gate, content that is not one of the lesson's
+    published H5P activities (or does not exist) raises `ActivityNotInLesson`: bad input from
+    someone allowed to be here, answered 400 rather than 403.
     """
     if not user.is_authenticated:
         raise PermissionDenied
     try:
         lesson = LessonPage.objects.live().get(pk=lesson_id)
-        content = H5PContent.objects.get(uuid=content_uuid)
-    except (LessonPage.DoesNotExist, H5PContent.DoesNotExist, ValueError):
+    except (LessonPage.DoesNotExist, ValueError):
         raise Http404 from None
     enrollment = lesson_for_learner(user, lesson)
     outline_lesson = enrollment.outline.lessons.filter(
         lesson_key=lesson.translation_key, is_active=True
     ).first()
-    if outline_lesson is None or str(content.uuid) not in outline_lesson.activity_ids:
+    if outline_lesson is None:
         raise PermissionDenied
+    if str(content_uuid) not in outline_lesson.activity_ids:
+        raise ActivityNotInLesson
+    content = H5PContent.objects.filter(uuid=content_uuid).first()
+    if content is None:
+        raise ActivityNotInLesson
     return enrollment, lesson, outline_lesson, content

@@ -5,12 +5,17 @@ ADR 0007); this block renders that iframe and the small bridge that forwards the
 player's xAPI statements to the platform with the learner's session.
 """
 
+from django.core.exceptions import ValidationError
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from learning.rules import FINISHED, PASSED, VIEWED, activity_passed, activity_rule
 
 from .access import play_token_issue
+from .selectors import LESSON_PAGE_ATTEMPTS, attempts_for_learner
 from .viewsets import h5p_content_chooser_viewset
 
 H5PContentChooserBlock = h5p_content_chooser_viewset.get_block_class(
@@ -32,6 +37,23 @@ class H5PActivityBlock(blocks.StructBlock):
         max_value=2000,
         help_text=_("The frame grows to fit the activity once it has loaded."),
     )
+    completion = blocks.ChoiceBlock(
+        label=_("Completes the lesson when"),
+        choices=[
+            (FINISHED, _("the learner finishes the activity, whatever the score")),
+            (PASSED, _("the learner reaches the pass mark")),
+            (VIEWED, _("the learner opens the activity")),
+        ],
+        default=FINISHED,
+        required=False,
+    )
+    pass_mark = blocks.IntegerBlock(
+        label=_("Pass mark (%)"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_("The score, in percent, that counts as passing this activity."),
+    )
 
     class Meta:
         icon = "form"
@@ -41,6 +63,22 @@ class H5PActivityBlock(blocks.StructBlock):
     def activity_id(self, value) -> str | None:
         """Blocks with `activity_id` are counted activities in the course outline."""
         return activity_id_of(value.get("content"))
+
+    def activity_rule(self, value) -> dict:
+        """How this activity completes its lesson, in the shape `learning` stores it."""
+        return activity_rule(value.get("completion"), value.get("pass_mark"))
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("completion") == PASSED and not value.get("pass_mark"):
+            raise StructBlockValidationError(
+                block_errors={
+                    "pass_mark": ValidationError(
+                        _("Give a pass mark for an activity that completes the lesson by passing.")
+                    )
+                }
+            )
+        return value
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -64,6 +102,23 @@ class H5PActivityBlock(blocks.StructBlock):
                 else ""
             )
             context["csrf_token_value"] = get_token(request)
+            context["reports_view"] = value.get("completion") == VIEWED
+            lesson_key = getattr(page, "translation_key", None)
+            context["attempts"] = (
+                list(
+                    attempts_for_learner(user, content=content, lesson_key=lesson_key)[
+                        :LESSON_PAGE_ATTEMPTS
+                    ]
+                )
+                if lesson_key
+                else []
+            )
+            context["pass_mark"] = value.get("pass_mark")
+            rule = self.activity_rule(value)
+            for attempt in context["attempts"]:
+                # With a pass mark the lesson's rule says what passing is; else the player's.
+                passed = activity_passed(rule, attempt.scaled_score)
+                attempt.passed = attempt.success if passed is None else passed
         context["content"] = content
         context["height"] = value.get("height") or 400
         return context

@@ -107,3 +107,69 @@ class H5PUserData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.content_id} · {self.data_type}/{self.sub_content_id}"
+
+
+class H5PAttempt(models.Model):
+    """One go at an activity in a lesson: from its first statement to the one that finishes it.
+
+    The score is the player's, computed in the learner's browser (ADR 0007). An attempt with no
+    `finished_at` is still open: the next statements about the activity belong to it.
+    """
+
+    enrollment = models.ForeignKey(
+        "learning.Enrollment", on_delete=models.CASCADE, related_name="h5p_attempts"
+    )
+    content = models.ForeignKey(H5PContent, on_delete=models.CASCADE, related_name="attempts")
+    lesson_key = models.UUIDField()
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    raw_score = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    scaled_score = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    success = models.BooleanField(null=True, blank=True)
+    duration = models.DurationField(null=True, blank=True)
+    response = models.TextField(blank=True)
+    # The statement that finished the attempt, as stored in the learning record store.
+    statement_id = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("H5P attempt")
+        verbose_name_plural = _("H5P attempts")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["enrollment", "content", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} · {self.content_id} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.scaled_score) if self.scaled_score is not None else None
+
+
+class H5PInteraction(models.Model):
+    """One answered question inside an attempt: the activity itself or one of its parts."""
+
+    attempt = models.ForeignKey(H5PAttempt, on_delete=models.CASCADE, related_name="interactions")
+    statement_id = models.UUIDField(unique=True)
+    object_iri = models.TextField()
+    # H5P's `?subContentId=` of a part of a container; empty for the activity itself.
+    sub_content_id = models.CharField(max_length=64, blank=True)
+    interaction_type = models.CharField(max_length=32, blank=True)
+    description = models.TextField(blank=True)
+    # The xAPI `object.definition` (choices, correct responses pattern, ...), for item analysis.
+    definition = models.JSONField(default=dict, blank=True)
+    response = models.TextField(blank=True)
+    raw_score = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    scaled_score = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    success = models.BooleanField(null=True, blank=True)
+    duration = models.DurationField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("H5P interaction")
+        verbose_name_plural = _("H5P interactions")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} · {self.sub_content_id or 'main'} · {self.interaction_type}"

@@ -2,42 +2,45 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, BinaryIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learning.services import LearningError, activity_result_record
+from learning.services import LearningError, activity_result_record, activity_view_record
 from universities.selectors import home_membership
+from xapi.selectors import statement_recorded
 from xapi.services import learner_agent, platform_authority, statement_store
-from xapi.validation import XAPIError, format_timestamp
+from xapi.validation import XAPIError
 
 from .archive import ArchiveLimits, ArchiveRejected
-from .models import H5PContent, H5PLibrary, H5PUserData
+from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
 from .package import unpack_package
+from .statements import (
+    H5PError,
+    duration_of,
+    interaction_fields,
+    is_finishing,
+    is_interaction,
+    response_of,
+    score_of,
+    success_of,
+)
 from .storage import h5p_root
 from .validation import LibraryRef
 
-ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
-COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-FINISHING_VERBS = {ANSWERED, COMPLETED}
+__all__ = ["H5PError", "RecordedStatement", "h5p_content_create", "h5p_statement_record"]
+
+# Namespace of the ids under which the player's statements are stored (see `_statement_id`).
+STATEMENT_ID_NAMESPACE = uuid.UUID("7d0f3c5e-41b8-4f57-9a4e-1f0b6f6b2a11")
 
 # H5P saves small JSON states; a cap keeps one learner from filling the database.
 USER_DATA_MAX_BYTES = 64 * 1024
 USER_DATA_MAX_ROWS_PER_CONTENT = 100
-
-
-class H5PError(Exception):
-    """A rule said no; `message` is for a person, `code` for code."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _installed_libraries() -> dict[LibraryRef, int]:
@@ -173,41 +176,7 @@ class RecordedStatement:
     statement_id: str
     finished: bool
     scaled_score: Decimal | None
-
-
-def statement_is_finishing(statement: dict) -> bool:
-    """H5P's own rule: `answered` or `completed`, and not about a part of a bigger activity."""
-    verb = statement.get("verb") if isinstance(statement.get("verb"), dict) else {}
-    if verb.get("id") not in FINISHING_VERBS:
-        return False
-    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
-    activities = context.get("contextActivities")
-    activities = activities if isinstance(activities, dict) else {}
-    return not activities.get("parent")
-
-
-def scaled_score_of(statement: dict) -> Decimal:
-    """`result.score.scaled`, else raw/max, clamped to 0..1; no score at all counts as 1."""
-    result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
-    score = result.get("score") if isinstance(result.get("score"), dict) else {}
-
-    def number(key) -> Decimal | None:
-        value = score.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return None
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            return None
-
-    scaled = number("scaled")
-    if scaled is None:
-        raw, maximum = number("raw"), number("max")
-        if raw is not None and maximum:
-            scaled = raw / maximum
-    if scaled is None:
-        return Decimal("1")
-    return min(max(scaled, Decimal("0")), Decimal("1")).quantize(Decimal("0.0001"))
+    duplicate: bool = False
 
 
 def _object_is_content(statement: dict, content: H5PContent) -> bool:
@@ -221,44 +190,121 @@ def _object_is_content(statement: dict, content: H5PContent) -> bool:
     )
 
 
+def _statement_id(user, content: H5PContent, sent_id: Any) -> str:
+    # The lesson page gives each statement a random id and resends it unchanged, so a resend
+    # maps to the same stored id; mixing in the learner and content keeps one learner's ids
+    # from ever naming another's statements.
+    try:
+        sent = uuid.UUID(str(sent_id)) if sent_id is not None else None
+    except ValueError:
+        sent = None
+    if sent is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(STATEMENT_ID_NAMESPACE, f"{user.pk}:{content.uuid}:{sent}"))
+
+
+def _drop_compound_interaction_type(statement: dict) -> None:
+    # H5P containers (Question Set, Interactive Video) call themselves `compound`, which is
+    # not an xAPI interaction type: the LRS would refuse the statement that finishes them.
+    definition = statement.get("object", {}).get("definition")
+    if isinstance(definition, dict) and definition.get("interactionType") == "compound":
+        statement["object"] = {**statement["object"], "definition": dict(definition)}
+        del statement["object"]["definition"]["interactionType"]
+
+
+def _open_attempt(enrollment, content: H5PContent, lesson_key) -> H5PAttempt:
+    attempt = (
+        H5PAttempt.objects.select_for_update()
+        .filter(enrollment=enrollment, content=content, lesson_key=lesson_key, finished_at=None)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    if attempt is None:
+        attempt = H5PAttempt.objects.create(
+            enrollment=enrollment, content=content, lesson_key=lesson_key, started_at=timezone.now()
+        )
+    return attempt
+
+
 def h5p_statement_record(
     *, user, enrollment, outline_lesson, content: H5PContent, statement: Any
 ) -> RecordedStatement:
-    """Store a statement the player sent for `user`, and finish the activity when it says so.
+    """Store a statement the player sent for `user`, with the attempt and question it records.
 
-    The browser's actor, id, timestamp, stored and authority are never trusted: the actor
-    becomes the logged-in learner, the id and timestamp are the server's, and the LRS sets
-    `stored` and the platform's `authority`. The caller has passed `lesson_activity_for_learner`.
+    The first statement about an activity opens an attempt; a finishing one (H5P's rule)
+    closes it with its score and records the activity result, which may complete the lesson.
+    Answered questions, the activity's own and those of a container's parts, become
+    interactions of the open attempt. A resent statement (same id) changes nothing.
+
+    The browser's actor, timestamp, stored and authority are never trusted: the actor becomes
+    the logged-in learner and the LRS stamps the rest. The caller has passed
+    `lesson_activity_for_learner`. A bad statement raises `H5PError` before anything is written.
     """
     if not isinstance(statement, dict):
         raise H5PError("bad_statement", _("A statement must be a JSON object."))
+    if str(content.uuid) not in outline_lesson.activity_ids:
+        raise H5PError("not_in_lesson", _("This activity is not part of the lesson."))
     if not _object_is_content(statement, content):
         raise H5PError("wrong_object", _("The statement is not about this H5P activity."))
+    finished = is_finishing(statement)
+    score = score_of(statement)
+    interaction = (
+        interaction_fields(statement, content.xapi_iri) if is_interaction(statement) else None
+    )
+    # An unscored activity that finishes (a presentation, say) counts as fully done.
+    scaled = (
+        (score.scaled if score and score.scaled is not None else Decimal("1")) if finished else None
+    )
+
+    statement_id = _statement_id(user, content, statement.get("id"))
     prepared = {
         key: value
         for key, value in statement.items()
         if key not in {"id", "actor", "timestamp", "stored", "authority", "version"}
     }
-    prepared["id"] = str(uuid.uuid4())
+    prepared["id"] = statement_id
     prepared["actor"] = learner_agent(user)
-    prepared["timestamp"] = format_timestamp(dt.datetime.now(dt.UTC))
+    _drop_compound_interaction_type(prepared)
     home = home_membership(user)
     university_id = home.university_id if home else content.university_id
-
-    finished = statement_is_finishing(prepared)
-    scaled = scaled_score_of(prepared) if finished else None
+    lesson_key = outline_lesson.lesson_key
+    activity_id = str(content.uuid)
     try:
         with transaction.atomic():
-            statement_id = statement_store(
-                prepared, authority=platform_authority(), university_id=university_id
-            )
+            if statement_recorded(learner=user, statement_id=statement_id):
+                return RecordedStatement(statement_id, finished, scaled, duplicate=True)
+            statement_store(prepared, authority=platform_authority(), university_id=university_id)
+            attempt = _open_attempt(enrollment, content, lesson_key)
+            if interaction is not None:
+                H5PInteraction.objects.create(
+                    attempt=attempt, statement_id=statement_id, **interaction
+                )
             if finished:
+                attempt.finished_at = timezone.now()
+                attempt.raw_score = score.raw if score else None
+                attempt.max_score = score.maximum if score else None
+                attempt.scaled_score = scaled
+                attempt.success = success_of(statement)
+                attempt.duration = duration_of(statement)
+                attempt.response = response_of(statement)
+                attempt.statement_id = statement_id
+                attempt.full_clean()
+                attempt.save()
                 activity_result_record(
                     enrollment=enrollment,
-                    lesson_key=outline_lesson.lesson_key,
-                    activity_id=str(content.uuid),
+                    lesson_key=lesson_key,
+                    activity_id=activity_id,
                     scaled_score=scaled,
                 )
+            else:
+                # Any statement shows the learner opened the activity (the lesson page sends
+                # `experienced` on load when the block asks only for a view).
+                activity_view_record(
+                    enrollment=enrollment, lesson_key=lesson_key, activity_id=activity_id
+                )
+    except IntegrityError:
+        # The same statement, resent while the first was being written: that one counts.
+        return RecordedStatement(statement_id, finished, scaled, duplicate=True)
     except XAPIError as exc:
         raise H5PError("invalid_statement", str(exc)) from exc
     except LearningError as exc:

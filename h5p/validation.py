@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from django.utils.translation import gettext as _
 
 from .archive import ArchiveRejected, ByteBudget, CheckedArchive, read_entry
+from .player import supported_core_api
 
 # H5PCore::$defaultContentWhitelist, without `swf`: no browser plays Flash any more, so a .swf
 # file could only ever be a download vector.
@@ -32,8 +33,9 @@ CONTENT_EXTENSIONS = frozenset(_CONTENT_WHITELIST.split())
 # H5PCore::$defaultLibraryWhitelistExtras: libraries are code, so they may also carry JS and CSS.
 LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css"}
 
-# The H5P core API the bundled player (h5p-standalone 3.8.2) implements.
-SUPPORTED_CORE_API = (1, 27)
+# The H5P core API the bundled player implements, from `player.py`'s listing of the pinned
+# h5p-standalone build (checked against the installed files when the player is installed).
+SUPPORTED_CORE_API = supported_core_api()
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 

@@ -14,7 +14,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -23,9 +23,15 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .access import content_for_grant, lesson_activity_for_learner, play_grant_from_token
+from .access import (
+    ActivityNotInLesson,
+    content_for_grant,
+    lesson_activity_for_learner,
+    play_grant_from_token,
+)
 from .models import H5PLibrary, H5PUserData
 from .services import H5PError, h5p_statement_record, h5p_user_data_save
+from .serving import file_response
 from .storage import file_inside
 
 STATEMENT_MAX_BYTES = 64 * 1024
@@ -54,16 +60,17 @@ def _harden(response: HttpResponse, csp: str) -> HttpResponse:
     return response
 
 
-def _file_response(path, *, cache: str) -> FileResponse:
+def _file_response(request, path, *, cache: str) -> HttpResponse:
     content_type, _encoding = mimetypes.guess_type(path.name)
     if path.suffix == ".js":
         content_type = "text/javascript"
-    response = FileResponse(
-        path.open("rb"), content_type=content_type or "application/octet-stream"
+    response = file_response(
+        request, path, content_type=content_type or "application/octet-stream", cache=cache
     )
     # The player's opaque origin fetches JSON with fetch(): it needs CORS, and no credentials.
     response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = cache
+    # Let the player read the range and validator headers of its cross-origin fetches.
+    response["Access-Control-Expose-Headers"] = "Content-Range, Content-Length, ETag"
     return _harden(response, FILE_CSP)
 
 
@@ -133,7 +140,9 @@ def package_file(request, content_uuid, token, path):
     found = file_inside(content.folder, path)
     if found is None:
         raise Http404
-    return _file_response(found, cache="private, max-age=3600")
+    # A content's files never change after upload (a new package is new content), so a
+    # replay needs nothing again; private, because the URL carries the learner's grant.
+    return _file_response(request, found, cache="private, max-age=31536000, immutable")
 
 
 @require_GET
@@ -155,7 +164,7 @@ def library_file(request, folder, path):
     if found is None:
         raise Http404
     # A patch upgrade replaces files in place, so keep caching short.
-    return _file_response(found, cache="public, max-age=3600")
+    return _file_response(request, found, cache="public, max-age=3600")
 
 
 @csrf_exempt  # no cookie is involved: the signed grant in the URL is the credential
@@ -227,6 +236,11 @@ def statements(request, lesson_id, content_uuid):
         )
     except PermissionDenied:
         return JsonResponse({"error": _("You may not record this activity.")}, status=403)
+    except ActivityNotInLesson:
+        return JsonResponse(
+            {"error": _("This activity is not part of the lesson."), "code": "not_in_lesson"},
+            status=400,
+        )
     try:
         recorded = h5p_statement_record(
             user=request.user,
@@ -242,6 +256,7 @@ def statements(request, lesson_id, content_uuid):
             "id": recorded.statement_id,
             "finished": recorded.finished,
             "scaled": str(recorded.scaled_score) if recorded.scaled_score is not None else None,
+            "duplicate": recorded.duplicate,
         },
         status=200,
     )

@@ -49,6 +49,9 @@ class OutlineLesson(models.Model):
     # by marking it complete.
     quiz_ids = models.JSONField(default=list, blank=True)
     activity_ids = models.JSONField(default=list, blank=True)
+    # Activity id -> how it completes the lesson ({"completion": "passed", "pass_mark": 50}),
+    # as its block declared; an activity missing here completes the lesson when finished.
+    activity_rules = models.JSONField(default=dict, blank=True)
     # Lessons removed from the course stay here, inactive, so earlier progress is not lost.
     is_active = models.BooleanField(default=True)
 
@@ -186,16 +189,21 @@ class QuizAttempt(models.Model):
 
 
 class ActivityResult(models.Model):
-    """The best result of an interactive (H5P) activity, scored in the learner's browser."""
+    """A learner's standing on an interactive (H5P) activity, scored in the learner's browser.
+
+    A row exists once the activity was viewed; `finished_at` and the best score once it was
+    finished at least once.
+    """
 
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="activity_results"
     )
     lesson_key = models.UUIDField()
     activity_id = models.CharField(max_length=64)
-    best_scaled_score = models.DecimalField(max_digits=5, decimal_places=4)
-    attempts = models.PositiveIntegerField(default=1)
-    finished_at = models.DateTimeField()
+    best_scaled_score = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text=_("Finished attempts."))
+    viewed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -25,7 +25,7 @@ from .models import (
     ProgramEnrollment,
     QuizAttempt,
 )
-from .rules import completed_by_marking
+from .rules import activity_done, completed_by_marking
 
 
 class LearningError(Exception):
@@ -80,6 +80,11 @@ def course_outline_sync(*, course_page) -> CourseOutline:
                     "activity_ids": [
                         activity_id for b in lesson.body if (activity_id := _activity_id(b))
                     ],
+                    "activity_rules": {
+                        activity_id: b.block.activity_rule(b.value)
+                        for b in lesson.body
+                        if (activity_id := _activity_id(b)) and hasattr(b.block, "activity_rule")
+                    },
                     "is_active": True,
                 },
             )
@@ -91,6 +96,7 @@ def course_outline_sync(*, course_page) -> CourseOutline:
 def _activity_id(bound_block) -> str | None:
     # A block type that declares `activity_id(value)` (the H5P block does) is an interactive
     # activity whose result counts towards the lesson; learning needs to know nothing else.
+    # It may also declare `activity_rule(value)`: how the activity completes its lesson.
     activity_id = getattr(bound_block.block, "activity_id", None)
     return activity_id(bound_block.value) if activity_id else None
 
@@ -279,26 +285,67 @@ def quiz_attempt_submit(
         score=grade.score,
         passed=grade.passed,
     )
-    passed_ids = set(
-        QuizAttempt.objects.filter(
-            enrollment=enrollment, lesson_key=outline_lesson.lesson_key, passed=True
-        ).values_list("quiz_id", flat=True)
-    )
-    if set(outline_lesson.quiz_ids) <= passed_ids and _activities_done(enrollment, outline_lesson):
-        _lesson_complete(enrollment, outline_lesson.lesson_key, LessonProgress.Source.QUIZ)
+    _lesson_complete_if_earned(enrollment, outline_lesson, LessonProgress.Source.QUIZ)
     enrollment_progress_refresh(enrollment=enrollment)
     return attempt
+
+
+def _lesson_complete_if_earned(enrollment: Enrollment, lesson: OutlineLesson, source) -> None:
+    # A graded lesson is earned when every quiz is passed and every counted activity meets
+    # the condition its block set (viewed, finished, or passed at its pass mark).
+    passed_ids = set(
+        QuizAttempt.objects.filter(
+            enrollment=enrollment, lesson_key=lesson.lesson_key, passed=True
+        ).values_list("quiz_id", flat=True)
+    )
+    if set(lesson.quiz_ids) <= passed_ids and _activities_done(enrollment, lesson):
+        _lesson_complete(enrollment, lesson.lesson_key, source)
 
 
 def _activities_done(enrollment: Enrollment, lesson: OutlineLesson) -> bool:
     if not lesson.activity_ids or enrollment.outline.server_graded_only:
         return True
-    finished = set(
-        enrollment.activity_results.filter(lesson_key=lesson.lesson_key).values_list(
-            "activity_id", flat=True
+    results = {
+        result.activity_id: result
+        for result in enrollment.activity_results.filter(lesson_key=lesson.lesson_key)
+    }
+    return all(
+        (result := results.get(activity_id)) is not None
+        and activity_done(
+            lesson.activity_rules.get(activity_id),
+            viewed=result.viewed_at is not None,
+            finished=result.finished_at is not None,
+            best_scaled_score=result.best_scaled_score,
         )
+        for activity_id in lesson.activity_ids
     )
-    return set(lesson.activity_ids) <= finished
+
+
+def _activity_result_for_update(enrollment, lesson_key, activity_id):
+    _require_active(enrollment)
+    lesson = _outline_lesson(enrollment, lesson_key)
+    if activity_id not in lesson.activity_ids:
+        raise LearningError("unknown_activity", _("This activity is not part of the lesson."))
+    result, _created = ActivityResult.objects.select_for_update().get_or_create(
+        enrollment=enrollment,
+        activity_id=activity_id,
+        defaults={"lesson_key": lesson.lesson_key, "viewed_at": timezone.now()},
+    )
+    return lesson, result
+
+
+@transaction.atomic
+def activity_view_record(*, enrollment: Enrollment, lesson_key, activity_id: str) -> ActivityResult:
+    """Record that the learner opened an interactive activity; completes a lesson whose
+    activities ask only to be viewed. Idempotent: the first view is kept."""
+    lesson, result = _activity_result_for_update(enrollment, lesson_key, activity_id)
+    if result.viewed_at is None:
+        result.viewed_at = timezone.now()
+        result.save(update_fields=["viewed_at"])
+    if not LessonProgress.objects.filter(enrollment=enrollment, lesson_key=lesson_key).exists():
+        _lesson_complete_if_earned(enrollment, lesson, LessonProgress.Source.ACTIVITY)
+        enrollment_progress_refresh(enrollment=enrollment)
+    return result
 
 
 @transaction.atomic
@@ -307,35 +354,21 @@ def activity_result_record(
 ) -> ActivityResult:
     """Record a finished interactive activity (H5P) and its scaled score (0..1); keeps the best.
 
-    The score comes from the learner's browser and can be forged; courses that must not rely
-    on it set `completion_server_graded_only`.
+    The lesson completes when the activity meets its block's condition (a wrong answer does
+    not pass a pass mark). The score comes from the learner's browser and can be forged;
+    courses that must not rely on it set `completion_server_graded_only`.
     """
-    _require_active(enrollment)
-    lesson = _outline_lesson(enrollment, lesson_key)
-    if activity_id not in lesson.activity_ids:
-        raise LearningError("unknown_activity", _("This activity is not part of the lesson."))
     scaled_score = Decimal(str(scaled_score))
     if not Decimal("0") <= scaled_score <= Decimal("1"):
         raise LearningError("bad_score", _("A scaled score lies between 0 and 1."))
-    result = (
-        ActivityResult.objects.select_for_update()
-        .filter(enrollment=enrollment, activity_id=activity_id)
-        .first()
-    )
-    if result is None:
-        result = ActivityResult.objects.create(
-            enrollment=enrollment,
-            lesson_key=lesson.lesson_key,
-            activity_id=activity_id,
-            best_scaled_score=scaled_score,
-            finished_at=timezone.now(),
-        )
-    else:
-        result.attempts += 1
-        result.best_scaled_score = max(result.best_scaled_score, scaled_score)
-        result.save(update_fields=["attempts", "best_scaled_score"])
-    if not lesson.quiz_ids and _activities_done(enrollment, lesson):
-        _lesson_complete(enrollment, lesson.lesson_key, LessonProgress.Source.ACTIVITY)
+    lesson, result = _activity_result_for_update(enrollment, lesson_key, activity_id)
+    now = timezone.now()
+    result.attempts += 1
+    result.best_scaled_score = max(result.best_scaled_score or scaled_score, scaled_score)
+    result.finished_at = result.finished_at or now
+    result.viewed_at = result.viewed_at or now
+    result.save(update_fields=["attempts", "best_scaled_score", "finished_at", "viewed_at"])
+    _lesson_complete_if_earned(enrollment, lesson, LessonProgress.Source.ACTIVITY)
     enrollment_progress_refresh(enrollment=enrollment)
     return result
 
@@ -368,7 +401,9 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
 
     activity_ids = [a for lesson in lessons if lesson.is_required for a in lesson.activity_ids]
     best_by_activity = dict(
-        enrollment.activity_results.values_list("activity_id", "best_scaled_score")
+        enrollment.activity_results.filter(best_scaled_score__isnull=False).values_list(
+            "activity_id", "best_scaled_score"
+        )
     )
     counts_activities = bool(activity_ids) and not outline.server_graded_only
     scores = [enrollment.quiz_average] if enrollment.quiz_average is not None else []

@@ -128,6 +128,11 @@ def statement_by_id(visible, statement_id: str, *, voided: bool) -> Statement | 
     return visible.filter(statement_id=key, voided=voided).first()
 
 
+def statement_recorded(*, learner, statement_id: str) -> bool:
+    """Whether a statement with this id is already stored about `learner` (a resend)."""
+    return Statement.objects.filter(statement_id=uuid.UUID(statement_id), learner=learner).exists()
+
+
 # --- formats --------------------------------------------------------------------------------
 
 

@@ -47,14 +47,18 @@ class ActivityLesson:
     enrollment: object
 
 
-def lesson_with_activity(university, content, *, learner=None, **course_fields):
+def lesson_with_activity(university, content, *, learner=None, activity=None, **course_fields):
+    """A published one-lesson course whose lesson plays `content`, and an enrolled learner.
+
+    `activity` adds block settings (`completion`, `pass_mark`) to the lesson's H5P block.
+    """
     course = f.build_course(
         university, modules=1, lessons_per_module=1, quiz_in_last_lesson=False, **course_fields
     )
     lesson = f.lessons_of(course)[0]
     lesson.body = [
         ("rich_text", "<p>Try the activity.</p>"),
-        ("h5p", {"content": content, "height": 300}),
+        ("h5p", {"content": content, "height": 300, **(activity or {})}),
     ]
     f.publish(lesson)
     run = f.open_run(course)

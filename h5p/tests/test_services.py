@@ -12,9 +12,9 @@ from h5p.services import (
     h5p_content_create,
     h5p_statement_record,
     h5p_user_data_save,
-    scaled_score_of,
-    statement_is_finishing,
 )
+from h5p.statements import is_finishing as statement_is_finishing
+from h5p.statements import score_of
 from h5p.tests.conftest import lesson_with_activity
 from h5p.tests.packages import TINY_QUIZ_FOLDER, build_h5p, tiny_quiz_files, tiny_quiz_h5p
 from learning.models import ActivityResult, Enrollment, LessonProgress
@@ -221,7 +221,10 @@ def test_statement_about_a_part_does_not_finish_the_activity(activity_lesson, ti
 
     assert not recorded.finished
     assert Statement.objects.filter(statement_id=recorded.statement_id).exists()
-    assert not ActivityResult.objects.exists()
+    result = ActivityResult.objects.get()
+    assert result.viewed_at is not None
+    assert (result.finished_at, result.best_scaled_score, result.attempts) == (None, None, 0)
+    assert not LessonProgress.objects.exists()
 
 
 def test_minimum_activity_score_holds_completion_back(university, tiny_content):
@@ -273,7 +276,7 @@ def test_minimum_activity_score_holds_completion_back(university, tiny_content):
                 "object": {"id": "IRI"},
                 "result": {"score": {"scaled": 7}},
             },
-            "invalid_statement",
+            "bad_score",
         ),
     ],
 )
@@ -306,6 +309,6 @@ def test_finishing_rule_and_scores():
         {**base, "context": {"contextActivities": {"parent": [{"id": "x"}]}}}
     )
     assert statement_is_finishing({**base, "context": {"contextActivities": {"parent": []}}})
-    assert scaled_score_of({"result": {"score": {"raw": 1, "max": 4}}}) == Decimal("0.25")
-    assert scaled_score_of({"result": {"score": {"scaled": -0.5}}}) == Decimal("0")
-    assert scaled_score_of({}) == Decimal("1")
+    assert score_of({"result": {"score": {"raw": 1, "max": 4}}}).scaled == Decimal("0.25")
+    assert score_of({"result": {"score": {"scaled": 0.5}}}).scaled == Decimal("0.5")
+    assert score_of({}) is None

@@ -303,7 +303,11 @@ def test_content_not_in_the_lesson_cannot_be_recorded(activity_lesson, tiny_cont
         content_type="application/json",
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "This activity is not part of the lesson.",
+        "code": "not_in_lesson",
+    }
     assert not Statement.objects.exists()
 
 

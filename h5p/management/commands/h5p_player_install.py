@@ -12,15 +12,19 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-APP_DIR = Path(__file__).resolve().parents[2]
+from h5p.player import APP_DIR, SERVED_PLAYER, PlayerMismatch, core_file_mismatches, pinned_build
+
 SOURCE = APP_DIR / "node_modules" / "h5p-standalone"
-TARGET = APP_DIR / "static" / "h5p" / "player"
+TARGET = SERVED_PLAYER
+BUILD_STAMP = "ilm-build.json"
 PLAYER_FILES = ("main.bundle.js", "frame.bundle.js", "styles", "fonts", "images")
 
 
 def expected_version() -> str:
-    package = json.loads((APP_DIR / "package.json").read_text())
-    return package["dependencies"]["h5p-standalone"]
+    try:
+        return pinned_build().version
+    except PlayerMismatch as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def install_player() -> Path:
@@ -36,6 +40,14 @@ def install_player() -> Path:
             f"h5p-standalone {installed} is installed but h5p/package.json pins "
             f"{expected_version()}: run `npm ci --ignore-scripts` in h5p/."
         )
+    # The core API the package validator accepts is read from h5p/player.py's listing of this
+    # build: copying files the listing does not describe would make that level a guess.
+    wrong = core_file_mismatches(SOURCE / "dist", pinned_build())
+    if wrong:
+        raise CommandError(
+            f"h5p-standalone {installed}'s {', '.join(wrong)} differ from h5p/player.py's "
+            "listing: check which H5P core API these files implement and update the listing."
+        )
     staging = TARGET.with_name("player.new")
     shutil.rmtree(staging, ignore_errors=True)
     for name in PLAYER_FILES:
@@ -45,6 +57,11 @@ def install_player() -> Path:
         else:
             staging.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, staging / name)
+    # What was installed, for `make h5p-player` to notice a changed pin (see BUILD_STAMP).
+    build = pinned_build()
+    (staging / BUILD_STAMP).write_text(
+        json.dumps({"version": build.version, "coreApi": "{}.{}".format(*build.core_api)}) + "\n"
+    )
     shutil.rmtree(TARGET, ignore_errors=True)
     staging.rename(TARGET)
     return TARGET

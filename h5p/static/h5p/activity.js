@@ -16,9 +16,20 @@
     return section ? section.querySelector('[data-h5p-status]') : null;
   };
 
-  var send = function (frame, statement) {
+  // Each statement gets an id here and keeps it when resent, so the server records it once.
+  var newId = function () {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+  };
+
+  var send = function (frame, statement, retries) {
     var url = frame.dataset.statementsUrl;
     if (!url) { return; }
+    if (!statement.id) { statement.id = newId(); }
     fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
@@ -35,7 +46,13 @@
           status.dataset.h5pFinished = 'true';
         }
       });
-    }).catch(function () { /* offline: H5P shows its own notice; nothing to do here */ });
+    }).catch(function () {
+      // A dropped connection: try again a little later with the same id (H5P shows its own
+      // notice when it is offline for longer).
+      if ((retries || 0) < 3) {
+        setTimeout(function () { send(frame, statement, (retries || 0) + 1); }, 2000 * ((retries || 0) + 1));
+      }
+    });
   };
 
   window.addEventListener('message', function (event) {
@@ -47,6 +64,15 @@
       frame.style.height = Math.max(100, Math.min(event.data.height, 5000)) + 'px';
     } else if (event.data.type === 'ilm-h5p:ready') {
       frame.dataset.h5pReady = 'true';
+      // H5P sends nothing until the learner acts; an activity that only has to be seen
+      // reports the view itself, once per page.
+      if (frame.hasAttribute('data-report-view') && !frame.dataset.viewReported) {
+        frame.dataset.viewReported = 'true';
+        send(frame, {
+          verb: { id: 'http://adlnet.gov/expapi/verbs/experienced', display: { 'en-US': 'experienced' } },
+          object: { objectType: 'Activity', id: frame.dataset.activityIri }
+        });
+      }
     }
   });
 })();

@@ -20,7 +20,7 @@
   var post = function (message) { window.parent.postMessage(message, config.parentOrigin); };
 
   var reportHeight = function () {
-    post({ type: 'ilm-h5p:resize', height: document.documentElement.scrollHeight });
+    post({ type: 'ilm-h5p:resize', height: Math.ceil(container.getBoundingClientRect().height) });
   };
 
   new H5PStandalone.H5P(container, {
@@ -50,9 +50,18 @@
     });
     post({ type: 'ilm-h5p:ready' });
     reportHeight();
+    // Observe the activity, not the document (which is as tall as the frame, so it never
+    // shrinks); H5P's own `resize` events cover layout done before the observer fires.
     if (window.ResizeObserver) {
-      new ResizeObserver(reportHeight).observe(document.documentElement);
+      new ResizeObserver(reportHeight).observe(container);
     }
+    H5P.externalDispatcher.on('resize', reportHeight);
+    // Content laid out while the lazy frame was still narrow keeps that width until H5P is
+    // told the frame changed: tell it once the first real layout is done.
+    window.requestAnimationFrame(function () {
+      window.dispatchEvent(new Event('resize'));
+      reportHeight();
+    });
   }).catch(function (error) {
     container.textContent = 'This activity could not be loaded.';
     post({ type: 'ilm-h5p:error', message: String(error) });
