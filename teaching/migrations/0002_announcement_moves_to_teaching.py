@@ -2,7 +2,7 @@
 
 The model is first taken over in the migration state on its old table, the deliveries' foreign
 key follows it, and only then is the table renamed: no row is copied, and on both databases
-the foreign keys keep pointing at the same table. `learning` 0003 drops the old model from its
+the foreign keys keep pointing at the same table. `learning` 0004 drops the old model from its
 state afterwards.
 """
 

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0002_initial"),
+        ("learning", "0003_activity_rules_and_views"),
         ("teaching", "0002_announcement_moves_to_teaching"),
     ]
 
