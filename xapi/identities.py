@@ -47,4 +47,7 @@ def learner_id_from_agent(agent: dict) -> int | None:
     if not account or account.get("homePage") != learner_account_home_page():
         return None
     name = account.get("name", "")
-    return int(name) if name.isdigit() else None
+    # isdigit() alone accepts digits int() refuses (superscripts): ids are ASCII.
+    if not isinstance(name, str) or not (name.isascii() and name.isdigit()):
+        return None
+    return int(name)

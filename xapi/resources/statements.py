@@ -140,7 +140,7 @@ def _statement_result(xrequest: XRequest) -> HttpResponse:
         if query.registration is not None and not is_uuid(query.registration):
             raise XAPIError("registration must be a UUID")
         limit = params.get("limit", "0")
-        if not limit.isdigit():
+        if not (limit.isascii() and limit.isdigit()):
             raise XAPIError("limit must be a non-negative integer")
         query.limit = int(limit)
         statements, position = selectors.statements_page(
