@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from ..errors import XAPIError
 from ..models import Document, value_hash
-from ..validation import agent_ifi
+from ..validation import agent_ifi, parse_json
+
+# The width of the content_type columns of Document and AttachmentContent.
+MAX_CONTENT_TYPE_LENGTH = 255
 
 
 def document_etag(content: bytes) -> str:
@@ -70,6 +73,8 @@ def document_save(
     not (ADR 0022).
     """
     content_type = (content_type or "application/octet-stream").split(";")[0].strip()
+    if len(content_type) > MAX_CONTENT_TYPE_LENGTH:
+        raise XAPIError(f"the Content-Type is longer than {MAX_CONTENT_TYPE_LENGTH} characters")
     with transaction.atomic():
         document = (
             Document.objects.select_for_update()
@@ -119,10 +124,7 @@ def document_save(
 def _json_object(content: bytes, content_type: str, what: str) -> dict:
     if content_type != "application/json":
         raise XAPIError(f"{what} is not application/json, so it cannot be merged")
-    try:
-        value = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise XAPIError(f"{what} is not valid JSON") from None
+    value = parse_json(content, what)
     if not isinstance(value, dict):
         raise XAPIError(f"{what} is not a JSON object, so it cannot be merged")
     return value
