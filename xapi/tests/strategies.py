@@ -9,6 +9,7 @@ import json
 import string
 import uuid
 
+from django.conf import settings
 from hypothesis import strategies as st
 
 # Text a request can carry: no lone surrogates, which no client can encode in UTF-8.
@@ -23,6 +24,8 @@ IRIS = st.one_of(
             "https://example.org/a?b=c#d",
             "urn:uuid:" + str(uuid.UUID(int=7)),
             "mailto:x@example.com",
+            # The homePage of Ilm's own users' accounts, so actors name learners too.
+            settings.SITE_URL,
         ]
     ),
     st.builds("http://example.com/{}".format, SHORT_ASCII),
@@ -75,7 +78,7 @@ def _agents():
         st.builds(
             lambda home, name: {"account": {"homePage": home, "name": name}},
             IRIS,
-            st.one_of(st.integers(0, 50).map(str), TEXT),
+            st.one_of(st.integers(0, 50).map(str), st.integers(0, 10**30).map(str), TEXT),
         ),
     )
     return st.builds(

@@ -17,10 +17,12 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
 from xapi import multipart
+from xapi.models import Statement
 
 from . import strategies as xs
 from .conftest import make_statement
@@ -284,3 +286,11 @@ def test_a_document_content_type_wider_than_its_column_is_a_400(lrs_a):
     response = lrs_a.put("activities/state", b"x", content_type="text/" + "x" * 300, query=query)
     assert response.status_code == 400
     assert "Content-Type" in response.json()["error"]["message"]
+
+
+def test_an_account_number_past_the_database_keys_names_no_learner(lrs_a):
+    """An actor under Ilm's own homePage whose name is a number no user id can be."""
+    actor = {"account": {"homePage": settings.SITE_URL, "name": "9" * 30}}
+    response = lrs_a.post("statements", make_statement(actor=actor))
+    assert response.status_code == 200
+    assert Statement.objects.get().learner_id is None
