@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -208,6 +209,30 @@ def test_alternate_request_syntax_never_makes_a_server_error(
         HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
     )
     assert_answered(response)
+
+
+@given(
+    body=xs.STATEMENT_BODIES,
+    path=st.sampled_from(DOCUMENT_PATHS),
+    params=xs.queries(xs.DOCUMENT_QUERY_NAMES),
+    statement_params=xs.queries(xs.STATEMENT_QUERY_NAMES),
+)
+def test_a_learners_session_never_makes_a_server_error(
+    learner_a, body, path, params, statement_params
+):
+    """The other principal: a learner's browser session, whose writes are about themself."""
+    client = Client()
+    client.force_login(learner_a)
+    version = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+    posted = client.post(
+        "/xapi/statements", json.dumps(body), content_type="application/json", **version
+    )
+    assert_answered(posted)
+    assert_answered(client.get("/xapi/statements", statement_params, **version))
+    document = client.put(
+        f"/xapi/{path}?" + urlencode(params), b"{}", content_type="application/json", **version
+    )
+    assert_answered(document)
 
 
 @given(authorization=st.one_of(xs.TEXT, xs.SHORT_ASCII.map(lambda s: "Basic " + s)))
