@@ -65,7 +65,7 @@ def test_data_2_4_9_s3_b1_an_identified_group_is_not_an_authority(lrs_a, identif
     ids=["one", "three", "none"],
 )
 def test_data_2_4_9_s3_b1_a_group_authority_has_exactly_two_agents(lrs_a, members):
-    """Data 2.4.9.s3.b1: "... in 3-legged OAuth, where it MUST be a Group with two Agents."."""
+    """Data 2.4.9.s3.b1: "... in 3-legged OAuth, where it MUST be a Group with two Agents."""
     authority = {"objectType": "Group", "member": members}
     _refused(lrs_a.post("statements", make_statement(authority=authority)))
 
@@ -253,7 +253,7 @@ def test_communication_3_1_s3_b1_a_profile_put_without_a_precondition_is_refused
 
 def test_communication_3_1_s3_the_state_resource_permits_writes_without_preconditions(lrs_a):
     """Communication 3.1.s3: "The State Resource will permit PUT, POST and DELETE requests
-    without concurrency headers, since state conflicts are unlikely."."""
+    without concurrency headers, since state conflicts are unlikely."""
     query = "?" + urlencode({"activityId": ACTIVITY, "agent": AGENT, "stateId": "s"})
     assert lrs_a.put("activities/state", {"v": 1}, query=query).status_code == 204
     assert lrs_a.put("activities/state", {"v": 2}, query=query).status_code == 204
