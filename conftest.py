@@ -3,6 +3,22 @@
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests run in every suite, so the default profile keeps them to seconds.
+# `--hypothesis-profile=thorough` searches longer. Deadlines are off: the machine is shared
+# and a slow example is not a failure. Examples reuse the test's function-scoped database
+# fixtures, which is what the health check would warn about.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile(
+    "ci", max_examples=25, database=None, print_blob=True, **_HYPOTHESIS_COMMON
+)
+hypothesis_settings.register_profile("thorough", max_examples=400, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -47,4 +47,8 @@ def learner_id_from_agent(agent: dict) -> int | None:
     if not account or account.get("homePage") != learner_account_home_page():
         return None
     name = account.get("name", "")
-    return int(name) if name.isdigit() else None
+    # isdigit() alone accepts digits int() refuses (superscripts): ids are ASCII, and fit
+    # the database's 64-bit keys, so a longer number names no user and is not looked up.
+    if not isinstance(name, str) or not (name.isascii() and name.isdigit()) or len(name) > 18:
+        return None
+    return int(name)

@@ -37,7 +37,11 @@ def boundary_of(content_type: str) -> str:
 
 
 def parse(body: bytes, content_type: str) -> list[Part]:
-    delimiter = b"--" + boundary_of(content_type).encode("latin-1")
+    try:
+        delimiter = b"--" + boundary_of(content_type).encode("latin-1")
+    except UnicodeEncodeError:
+        # Only reachable through the alternate syntax, whose form fields are UTF-8.
+        raise XAPIError("the multipart boundary must be ASCII") from None
     segments = (b"\r\n" + body).split(b"\r\n" + delimiter)
     parts: list[Part] = []
     closed = False

@@ -73,6 +73,9 @@ def _single_values(query: QueryDict, where: str) -> dict[str, str]:
     for key, items in query.lists():
         if len(items) > 1:
             raise XAPIError(f"parameter {key!r} is given more than once in the {where}")
+        # Parameters become document ids and database text, which cannot hold U+0000.
+        if "\x00" in key or "\x00" in items[0]:
+            raise XAPIError(f"the {where} contains the character U+0000")
         values[key] = items[0]
     return values
 
@@ -118,6 +121,8 @@ def _unfold(request) -> XRequest:
         return XRequest(request, method, params, headers, body)
     if "method" in params:
         raise XAPIError("the method parameter is only allowed on POST")
+    if any("\x00" in value for value in headers.values()):
+        raise XAPIError("a header contains the character U+0000")
     body = _read_body(request) if request.method in {"PUT", "POST"} else b""
     return XRequest(request, request.method, params, headers, body)
 

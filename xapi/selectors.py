@@ -188,7 +188,9 @@ def format_statement(
 
     def activity(node: dict) -> dict:
         if fmt == "ids":
-            return {k: node[k] for k in ("objectType", "id") if k in node}
+            # An Activity is identified by its id alone; objectType defaults to Activity
+            # (Data 2.4.4.1), so "the minimum information necessary" leaves only the id.
+            return {"id": node["id"]}
         definition = activities.get(node["id"], node.get("definition"))
         if definition:
             return dict(node, definition=_canonical_definition(definition, accept_languages))

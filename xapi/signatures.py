@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -19,7 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .errors import XAPIError
-from .validation import SIGNATURE_USAGE_TYPE, statements_match
+from .validation import SIGNATURE_USAGE_TYPE, parse_json, statements_match
 
 _HASHES = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
 
@@ -59,12 +58,14 @@ def check_signed_statement(statement: dict, parts: dict) -> None:
             raise XAPIError("a signature attachment must be sent as a part, not only a fileUrl")
         try:
             header_b64, payload_b64, signature_b64 = part.content.decode("ascii").split(".")
-            header = json.loads(_b64url(header_b64))
-            payload = json.loads(_b64url(payload_b64))
+            header = parse_json(_b64url(header_b64), "the signature's header")
+            payload = parse_json(_b64url(payload_b64), "the signature's payload")
             signature = _b64url(signature_b64)
         except (UnicodeDecodeError, ValueError, binascii.Error):
             raise XAPIError("the signature is not a JWS in compact serialization") from None
-        if not isinstance(header, dict) or header.get("alg") not in _HASHES:
+        # alg is checked as a string first: an object there is unhashable.
+        algorithm = header.get("alg") if isinstance(header, dict) else None
+        if not isinstance(algorithm, str) or algorithm not in _HASHES:
             raise XAPIError('the signature must use "RS256", "RS384" or "RS512"')
         if not isinstance(payload, dict):
             raise XAPIError("the signature's payload is not a statement")

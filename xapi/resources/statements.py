@@ -19,8 +19,9 @@ from ..access import statements_for_write, statements_visible_to
 from ..errors import XAPIError
 from ..parameters import allow_params, bool_param, iri_param, required_param, timestamp_param
 from ..protocol import XRequest, xapi_endpoint
+from ..services.documents import MAX_CONTENT_TYPE_LENGTH
 from ..signatures import check_signed_statement, sha2_hex
-from ..validation import is_uuid, parse_agent_parameter, validate_statement_batch
+from ..validation import is_uuid, parse_agent_parameter, parse_json, validate_statement_batch
 
 _GET_STATEMENT_PARAMS = {
     "statementId",
@@ -41,13 +42,6 @@ _GET_STATEMENT_PARAMS = {
 }
 
 
-def _json_body(xrequest: XRequest):
-    try:
-        return json.loads(xrequest.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise XAPIError("the body is not valid JSON") from None
-
-
 def _statements_from_body(xrequest: XRequest):
     """The statements and attachment parts of a PUT/POST body."""
     parts: dict[str, services.AttachmentPart] = {}
@@ -56,10 +50,7 @@ def _statements_from_body(xrequest: XRequest):
         first, rest = found[0], found[1:]
         if first.content_type != "application/json":
             raise XAPIError("the first part must be the statements, as application/json")
-        try:
-            payload = json.loads(first.content.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise XAPIError("the statements part is not valid JSON") from None
+        payload = parse_json(first.content, "the statements part")
         for part in rest:
             declared = part.headers.get("x-experience-api-hash", "").lower()
             if not declared:
@@ -68,12 +59,14 @@ def _statements_from_body(xrequest: XRequest):
                 raise XAPIError("every attachment part needs Content-Transfer-Encoding: binary")
             if sha2_hex(part.content, declared) != declared:
                 raise XAPIError(f"attachment part {declared}: its content does not match its hash")
+            content_type = part.headers.get("content-type", "application/octet-stream")
+            if len(content_type) > MAX_CONTENT_TYPE_LENGTH:
+                raise XAPIError(f"attachment part {declared}: its Content-Type is too long")
             parts[declared] = services.AttachmentPart(
-                content_type=part.headers.get("content-type", "application/octet-stream"),
-                content=part.content,
+                content_type=content_type, content=part.content
             )
     elif xrequest.content_type == "application/json":
-        payload = _json_body(xrequest)
+        payload = parse_json(xrequest.body)
     else:
         raise XAPIError("statements must be sent as application/json or multipart/mixed")
     return payload, parts
@@ -140,7 +133,7 @@ def _statement_result(xrequest: XRequest) -> HttpResponse:
         if query.registration is not None and not is_uuid(query.registration):
             raise XAPIError("registration must be a UUID")
         limit = params.get("limit", "0")
-        if not limit.isdigit():
+        if not (limit.isascii() and limit.isdigit()):
             raise XAPIError("limit must be a non-negative integer")
         query.limit = int(limit)
         statements, position = selectors.statements_page(

@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from ..errors import XAPIError
 from ..models import Document, value_hash
-from ..validation import agent_ifi
+from ..validation import agent_ifi, parse_json
+
+# The width of the content_type columns of Document and AttachmentContent.
+MAX_CONTENT_TYPE_LENGTH = 255
 
 
 def document_etag(content: bytes) -> str:
@@ -65,10 +68,13 @@ def document_save(
     """PUT (merge=False) or POST (merge=True) a document, honouring ETag preconditions.
 
     POST merges JSON objects at the top level (Communication 2.2.s7); either side not being
-    a JSON object is a 400. A PUT to a profile that exists without If-Match/If-None-Match is
-    a 409, as the specification asks, and changes nothing.
+    a JSON object is a 400. A PUT to a profile without If-Match/If-None-Match changes
+    nothing: a 409 when the profile exists, as the specification asks, and a 400 when it does
+    not (ADR 0022).
     """
     content_type = (content_type or "application/octet-stream").split(";")[0].strip()
+    if len(content_type) > MAX_CONTENT_TYPE_LENGTH:
+        raise XAPIError(f"the Content-Type is longer than {MAX_CONTENT_TYPE_LENGTH} characters")
     with transaction.atomic():
         document = (
             Document.objects.select_for_update()
@@ -76,15 +82,17 @@ def document_save(
             .first()
         )
         _check_preconditions(document, if_match=if_match, if_none_match=if_none_match)
-        if (
-            require_precondition
-            and document is not None
-            and if_match is None
-            and if_none_match is None
-        ):
+        if require_precondition and if_match is None and if_none_match is None:
+            if document is not None:
+                raise XAPIError(
+                    "the document exists: check its current state and send If-Match with its ETag",
+                    409,
+                )
+            # The client had to send one of the two headers (Communication 3.1.s3.b1); with
+            # nothing to conflict with, the request is missing an argument (ADR 0022).
             raise XAPIError(
-                "the document exists: check its current state and send If-Match with its ETag",
-                409,
+                "a PUT to a profile needs If-Match with the document's ETag, or "
+                "If-None-Match: * to create it"
             )
         if merge and document is not None:
             incoming = _json_object(content, content_type, "the posted document")
@@ -116,10 +124,7 @@ def document_save(
 def _json_object(content: bytes, content_type: str, what: str) -> dict:
     if content_type != "application/json":
         raise XAPIError(f"{what} is not application/json, so it cannot be merged")
-    try:
-        value = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise XAPIError(f"{what} is not valid JSON") from None
+    value = parse_json(content, what)
     if not isinstance(value, dict):
         raise XAPIError(f"{what} is not a JSON object, so it cannot be merged")
     return value

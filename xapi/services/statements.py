@@ -52,13 +52,10 @@ def _check_attachment_parts(statements: list[dict], parts: dict[str, AttachmentP
         for attachment in _attachment_objects(statement):
             sha2 = attachment["sha2"].lower()
             declared.add(sha2)
-            if sha2 in parts:
-                if len(parts[sha2].content) != attachment["length"]:
-                    # The length is declared metadata; a mismatch means a corrupt transfer.
-                    raise XAPIError(
-                        f"statement[{index}] attachment {sha2}: length does not match the part"
-                    )
-            elif "fileUrl" not in attachment:
+            # A part is matched by its SHA-2 alone (Communication 1.5.2.s1.b4), which the
+            # resource has already checked against its content; the declared length is
+            # metadata the Statement keeps unchanged, not a second test (ADR 0023).
+            if sha2 not in parts and "fileUrl" not in attachment:
                 raise XAPIError(
                     f"statement[{index}] attachment {sha2}: no fileUrl and no part with this hash"
                 )

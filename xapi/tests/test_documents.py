@@ -154,7 +154,10 @@ def test_if_match_on_missing_document_is_412(lrs_a):
 
 def test_agent_profile_roundtrip_and_since(lrs_a):
     query = "?" + urlencode({"agent": AGENT, "profileId": "prefs"})
-    assert lrs_a.put("agents/profile", {"lang": "ru"}, query=query).status_code == 204
+    assert (
+        lrs_a.put("agents/profile", {"lang": "ru"}, query=query, HTTP_IF_NONE_MATCH="*").status_code
+        == 204
+    )
     listed = lrs_a.get("agents/profile", {"agent": AGENT})
     assert listed.json() == ["prefs"]
     assert (

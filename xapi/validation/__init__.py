@@ -1,10 +1,11 @@
 """Statement validation for xAPI 1.0.3 (Part Two, "Data"), as plain Python.
 
-One module per part of the specification: `formats` (UUIDs, IRIs, language tags),
-`timestamps` (timestamps and durations), `actors`, `objects` (verbs, activities and their
-definitions, StatementRefs), `result`, `context`, `attachments`, `statements` (the structure
-of a Statement and of a batch) and `comparison` (when two Statements are the same). `checks`
-holds the small structural checks they share.
+One module per part of the specification: `serialization` (strict JSON the store can hold),
+`formats` (UUIDs, IRIs, language tags), `timestamps` (timestamps and durations), `actors`,
+`objects` (verbs, activities and their definitions, StatementRefs), `result`, `context`,
+`attachments`, `authority`, `statements` (the structure of a Statement and of a batch) and
+`comparison` (when two Statements are the same). `checks` holds the small structural checks
+they share.
 
 Every rejection raises `XAPIError` carrying the HTTP status the specification names (400 for
 malformed data) and a message that points at the offending property, so a Learning Record
@@ -36,6 +37,7 @@ from .objects import (
     validate_verb,
 )
 from .result import validate_result
+from .serialization import parse_json
 from .statements import (
     STATEMENT_VERSION_DEFAULT,
     VOIDED_VERB,
@@ -59,6 +61,7 @@ __all__ = [
     "is_language_tag",
     "is_uuid",
     "parse_agent_parameter",
+    "parse_json",
     "parse_timestamp",
     "statements_match",
     "validate_activity",

@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .checks import check_iri, check_keys, check_string, fail, require_object
 from .formats import MAILTO_RE, SHA1_RE
+from .serialization import parse_json
 
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 _AGENT_KEYS = {"objectType", "name", *IFI_KEYS}
@@ -115,10 +115,7 @@ def lower_mailto_domain(mbox: str) -> str:
 
 def parse_agent_parameter(raw: str, name: str = "agent", *, allow_group: bool = True) -> dict:
     """Parse and validate an Agent (or identified Group) passed as a JSON query parameter."""
-    try:
-        value = json.loads(raw)
-    except (TypeError, ValueError):
-        raise fail(name, "must be a JSON Agent object") from None
+    value = parse_json(raw, name)
     if allow_group and isinstance(value, dict) and value.get("objectType") == "Group":
         group = validate_group(value, name)
         if not agent_ifi(group):

@@ -11,17 +11,18 @@ import re
 from typing import Any
 
 _UUID_RE = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 )
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # Characters RFC 3987 never allows unescaped in an IRI, plus whitespace and controls.
 _IRI_FORBIDDEN_RE = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`]")
-MAILTO_RE = re.compile(r"^mailto:[^@\s:/]+@[^@\s/]+\.?[^@\s/]*$")
-SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}$")
+MAILTO_RE = re.compile(r"^mailto:[^@\s:/]+@[^@\s/]+\.?[^@\s/]*\Z")
+SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}\Z")
 # SHA-224/256/384/512 in hex.
-SHA2_RE = re.compile(r"^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$")
-MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?$")
-VERSION_RE = re.compile(r"^1\.0\.\d+$")
+SHA2_RE = re.compile(r"^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})\Z")
+MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?\Z")
+# "1.0" is a 1.0.x version too: the header accepts it, so the property does (Data 2.4.10).
+VERSION_RE = re.compile(r"^1\.0(?:\.\d+)?\Z")
 
 # RFC 5646 "Language-Tag" ABNF, case-insensitive.
 _ALNUM = "[a-z0-9]"
@@ -33,7 +34,7 @@ _LANGTAG = (
     rf"(?:-[0-9a-wy-z](?:-{_ALNUM}{{2,8}})+)*"  # extensions
     rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?"  # private use
 )
-_LANGUAGE_TAG_RE = re.compile(rf"^(?:{_LANGTAG}|x(?:-{_ALNUM}{{1,8}})+)$", re.IGNORECASE)
+_LANGUAGE_TAG_RE = re.compile(rf"^(?:{_LANGTAG}|x(?:-{_ALNUM}{{1,8}})+)\Z", re.IGNORECASE)
 _GRANDFATHERED = {
     tag.lower()
     for tag in [

@@ -70,7 +70,9 @@ def validate_activity_definition(value: Any, path: str) -> dict:
         if interaction_keys:
             raise fail(path, '"interactionType" is required for interaction properties')
         return obj
-    if interaction_type not in _INTERACTION_TYPES:
+    # Checked as a string first: an object or array here is unhashable, and a lookup in the
+    # table would raise TypeError instead of refusing the Statement.
+    if not isinstance(interaction_type, str) or interaction_type not in _INTERACTION_TYPES:
         raise fail(f"{path}.interactionType", "is not a valid interaction type")
     if "correctResponsesPattern" in obj:
         pattern = obj["correctResponsesPattern"]

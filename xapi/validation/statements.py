@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import XAPIError
 from .actors import validate_actor, validate_agent, validate_group
 from .attachments import validate_attachment
+from .authority import validate_authority
 from .checks import check_keys, check_timestamp, check_uuid, fail, require_object
 from .context import validate_context
 from .formats import VERSION_RE
@@ -94,7 +95,7 @@ def _validate_body(obj: dict, path: str, *, substatement: bool) -> dict:
     if "stored" in obj:
         check_timestamp(obj["stored"], f"{prefix}stored")
     if "authority" in obj:
-        _validate_authority(obj["authority"], f"{prefix}authority")
+        validate_authority(obj["authority"], f"{prefix}authority")
     if "version" in obj and (
         not isinstance(obj["version"], str) or not VERSION_RE.match(obj["version"])
     ):
@@ -107,17 +108,6 @@ def _validate_body(obj: dict, path: str, *, substatement: bool) -> dict:
             validate_attachment(attachment, f"{prefix}attachments[{index}]")
     result["object"] = statement_object
     return result
-
-
-def _validate_authority(value: Any, path: str) -> None:
-    obj = require_object(value, path)
-    if obj.get("objectType") == "Group":
-        group = validate_group(obj, path)
-        # Only 3-legged OAuth produces a Group authority: an application and a user.
-        if len(group.get("member", [])) != 2:
-            raise fail(path, "a Group authority must have exactly two member Agents")
-        return
-    validate_agent(obj, path)
 
 
 def validate_statement(value: Any) -> dict:

@@ -11,13 +11,15 @@ from typing import Any
 # date and time representations" an LRS can compare reliably.
 _TIMESTAMP_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
-    r"([Zz]|[+\-]\d{2}(?::?\d{2})?)?$"
+    r"([Zz]|[+\-]\d{2}(?::?\d{2})?)?\Z",
+    re.ASCII,
 )
 _NUM = r"(?:\d+(?:[.,]\d+)?)"
 _DURATION_RE = re.compile(
-    rf"^P(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?$"
+    rf"^P(?!\Z)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?\Z",
+    re.ASCII,
 )
-_DURATION_WEEKS_RE = re.compile(rf"^P{_NUM}W$")
+_DURATION_WEEKS_RE = re.compile(rf"^P{_NUM}W\Z", re.ASCII)
 
 
 def is_duration(value: Any) -> bool:
@@ -45,9 +47,13 @@ def parse_timestamp(value: Any) -> dt.datetime:
         if delta >= dt.timedelta(hours=24):
             raise ValueError("offset out of range")
         tz = dt.timezone(delta if offset[0] == "+" else -delta)
-    return dt.datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tz
-    ).astimezone(dt.UTC)
+    try:
+        return dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tz
+        ).astimezone(dt.UTC)
+    except OverflowError:
+        # Year 1 or 9999 with an offset leaves the range of datetime once moved to UTC.
+        raise ValueError("out of the range of representable times") from None
 
 
 def format_timestamp(value: dt.datetime) -> str:

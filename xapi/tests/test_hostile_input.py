@@ -1,0 +1,321 @@
+"""Hostile input never makes a 500 (Communication 3.2): property-based tests.
+
+Hypothesis generates statements across the Data schema (valid-ish, then broken in one place),
+arbitrary JSON and bytes, the query parameters of GET /statements, and requests to the State,
+Activity Profile and Agent Profile resources, including the alternate request syntax. Each is
+sent through Django's test client to the real views with a university's real LRS
+credentials. An unhandled exception would propagate out of the test client and fail the test;
+every answer must be below 500, and every refusal must say why.
+
+The example counts come from the Hypothesis profile (`conftest.py`): small in the default
+"ci" profile, larger with `--hypothesis-profile=thorough`.
+"""
+
+import base64
+import hashlib
+import json
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xapi import multipart
+from xapi.models import Statement
+
+from . import strategies as xs
+from .conftest import make_statement
+
+pytestmark = pytest.mark.django_db
+
+DOCUMENT_PATHS = ["activities/state", "activities/profile", "agents/profile"]
+CONTENT_TYPES = st.one_of(
+    st.sampled_from(
+        [
+            "application/json",
+            "application/octet-stream",
+            "text/plain; charset=utf-8",
+            "multipart/mixed",
+            "multipart/mixed; boundary=x",
+            "application/x-www-form-urlencoded",
+        ]
+    ),
+    xs.SHORT_ASCII,
+)
+PRECONDITIONS = st.fixed_dictionaries(
+    {},
+    optional={
+        "HTTP_IF_MATCH": st.one_of(st.just("*"), st.just('"abc"'), xs.SHORT_ASCII),
+        "HTTP_IF_NONE_MATCH": st.one_of(st.just("*"), xs.SHORT_ASCII),
+    },
+)
+
+
+def assert_answered(response) -> None:
+    """Not a server error; a refusal carries a message (Communication 3.2.s3.b2)."""
+    assert response.status_code < 500, response.content
+    if response.status_code >= 400:
+        message = response.json()["error"]["message"]
+        assert isinstance(message, str) and message.strip()
+
+
+@pytest.fixture
+def seeded_lrs(lrs_a):
+    """A client whose university already holds statements, a SubStatement, an attachment and
+    documents, so that reads and conflicts have something to find."""
+    content = b"attachment"
+    sha2 = hashlib.sha256(content).hexdigest()
+    with_attachment = make_statement(
+        attachments=[
+            {
+                "usageType": "http://example.com/usage",
+                "display": {"en": "file"},
+                "contentType": "text/plain",
+                "length": len(content),
+                "sha2": sha2,
+            }
+        ]
+    )
+    body, content_type = multipart.build(
+        [
+            ({"Content-Type": "application/json"}, json.dumps(with_attachment).encode()),
+            (
+                {
+                    "Content-Type": "text/plain",
+                    "Content-Transfer-Encoding": "binary",
+                    "X-Experience-API-Hash": sha2,
+                },
+                content,
+            ),
+        ]
+    )
+    assert lrs_a.post("statements", body, content_type=content_type).status_code == 200
+    inner = make_statement()
+    del inner["id"]
+    sub = make_statement(object={"objectType": "SubStatement", **inner})
+    assert lrs_a.post("statements", [make_statement(), sub]).status_code == 200
+    activity = "http://example.com/activities/q1"
+    agent = json.dumps({"mbox": "mailto:learner@example.com"})
+    profile = "?" + urlencode({"activityId": activity, "profileId": "p"})
+    state = "?" + urlencode({"activityId": activity, "agent": agent, "stateId": "s"})
+    assert (
+        lrs_a.put("activities/profile", {"a": 1}, query=profile, HTTP_IF_NONE_MATCH="*").status_code
+        == 204
+    )
+    assert lrs_a.put("activities/state", {"a": 1}, query=state).status_code == 204
+    return lrs_a
+
+
+@given(body=xs.STATEMENT_BODIES)
+def test_posted_statements_never_make_a_server_error(lrs_a, body):
+    assert_answered(lrs_a.post("statements", body))
+
+
+@given(raw=xs.RAW_BODIES, content_type=CONTENT_TYPES)
+def test_raw_statement_bodies_never_make_a_server_error(lrs_a, raw, content_type):
+    assert_answered(lrs_a.post("statements", raw, content_type=content_type))
+
+
+@given(statement=xs.broken(xs.STATEMENTS), statement_id=st.one_of(xs.UUIDS, xs.TEXT))
+def test_put_statements_never_make_a_server_error(lrs_a, statement, statement_id):
+    query = "?" + urlencode({"statementId": statement_id})
+    assert_answered(lrs_a.put("statements", statement, query=query))
+
+
+@given(
+    statements=st.lists(xs.broken(xs.STATEMENTS), min_size=1, max_size=2),
+    parts=st.lists(
+        st.tuples(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "Content-Type": CONTENT_TYPES,
+                    "Content-Transfer-Encoding": st.sampled_from(["binary", "base64"]),
+                    "X-Experience-API-Hash": st.one_of(st.just("ab" * 32), xs.SHORT_ASCII),
+                },
+            ),
+            st.binary(max_size=30),
+        ),
+        max_size=2,
+    ),
+)
+def test_multipart_statements_never_make_a_server_error(lrs_a, statements, parts):
+    body, content_type = multipart.build(
+        [({"Content-Type": "application/json"}, json.dumps(statements).encode()), *parts]
+    )
+    assert_answered(lrs_a.post("statements", body, content_type=content_type))
+
+
+@given(params=xs.queries(xs.STATEMENT_QUERY_NAMES), language=xs.SHORT_ASCII)
+def test_statement_queries_never_make_a_server_error(seeded_lrs, params, language):
+    assert_answered(seeded_lrs.get("statements", params, HTTP_ACCEPT_LANGUAGE=language))
+
+
+@given(
+    path=st.sampled_from(DOCUMENT_PATHS),
+    method=st.sampled_from(["GET", "PUT", "POST", "DELETE"]),
+    params=xs.queries(xs.DOCUMENT_QUERY_NAMES),
+    body=st.one_of(
+        xs.ANY_JSON.map(lambda value: json.dumps(value).encode()), st.binary(max_size=30)
+    ),
+    content_type=CONTENT_TYPES,
+    preconditions=PRECONDITIONS,
+)
+def test_document_requests_never_make_a_server_error(
+    seeded_lrs, path, method, params, body, content_type, preconditions
+):
+    query = "?" + urlencode(params) if params else ""
+    extra = {**seeded_lrs.auth, **preconditions}
+    url = f"/xapi/{path}{query}"
+    client = seeded_lrs.client
+    if method == "GET":
+        response = client.get(url, **extra)
+    elif method == "DELETE":
+        response = client.delete(url, **extra)
+    else:
+        send = client.put if method == "PUT" else client.post
+        response = send(url, body, content_type=content_type, **extra)
+    assert_answered(response)
+
+
+@given(
+    path=st.sampled_from(["statements", "activities", "agents", *DOCUMENT_PATHS]),
+    method=st.one_of(st.sampled_from(["GET", "PUT", "POST", "DELETE", "HEAD"]), xs.SHORT_ASCII),
+    params=xs.queries([*xs.STATEMENT_QUERY_NAMES, *xs.DOCUMENT_QUERY_NAMES]),
+    content=st.one_of(st.none(), xs.STATEMENT_BODIES.map(json.dumps), xs.TEXT),
+    headers=st.fixed_dictionaries(
+        {},
+        optional={
+            "Content-Type": CONTENT_TYPES,
+            "If-Match": xs.SHORT_ASCII,
+            "If-None-Match": st.just("*"),
+            "X-Experience-API-Version": st.sampled_from(["1.0.3", "1.0", "2.0.0", "x"]),
+        },
+    ),
+)
+def test_alternate_request_syntax_never_makes_a_server_error(
+    lrs_a, path, method, params, content, headers
+):
+    """Communication 1.3: the method, headers and content arrive as form fields."""
+    form = {**params, **headers, "Authorization": lrs_a.auth["HTTP_AUTHORIZATION"]}
+    if content is not None:
+        form["content"] = content
+    response = lrs_a.client.post(
+        f"/xapi/{path}?" + urlencode({"method": method}),
+        urlencode(form),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+    )
+    assert_answered(response)
+
+
+@given(
+    body=xs.STATEMENT_BODIES,
+    path=st.sampled_from(DOCUMENT_PATHS),
+    params=xs.queries(xs.DOCUMENT_QUERY_NAMES),
+    statement_params=xs.queries(xs.STATEMENT_QUERY_NAMES),
+)
+def test_a_learners_session_never_makes_a_server_error(
+    learner_a, body, path, params, statement_params
+):
+    """The other principal: a learner's browser session, whose writes are about themself."""
+    client = Client()
+    client.force_login(learner_a)
+    version = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+    posted = client.post(
+        "/xapi/statements", json.dumps(body), content_type="application/json", **version
+    )
+    assert_answered(posted)
+    assert_answered(client.get("/xapi/statements", statement_params, **version))
+    document = client.put(
+        f"/xapi/{path}?" + urlencode(params), b"{}", content_type="application/json", **version
+    )
+    assert_answered(document)
+
+
+@given(authorization=st.one_of(xs.TEXT, xs.SHORT_ASCII.map(lambda s: "Basic " + s)))
+def test_malformed_credentials_are_a_401_not_a_server_error(lrs_a, authorization):
+    token = base64.b64encode(authorization.encode("utf-8", "replace")).decode()
+    for header in (authorization, f"Basic {token}"):
+        response = lrs_a.client.get(
+            "/xapi/statements", HTTP_AUTHORIZATION=header, HTTP_X_EXPERIENCE_API_VERSION="1.0.3"
+        )
+        assert_answered(response)
+
+
+# --- The inputs these properties found, kept as plain regression tests ----------------------
+
+
+def _statement_text(**overrides) -> str:
+    return json.dumps(make_statement(**overrides))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"[" * 5000 + b"]" * 5000, id="nested-past-the-recursion-limit"),
+        pytest.param(b'{"a": ' * 70 + b"1" + b"}" * 70, id="nested-past-the-depth-bound"),
+        pytest.param(_statement_text(result={"score": {"raw": 1}}).replace("1}", "NaN}"), id="nan"),
+        pytest.param(
+            _statement_text(result={"score": {"raw": 1}}).replace("1}", "1e400}"), id="1e400"
+        ),
+        pytest.param(_statement_text(result={"response": "a\u0000b"}), id="u0000"),
+        pytest.param(
+            _statement_text(result={"response": "x"}).replace('"x"', '"\\ud800"'), id="surrogate"
+        ),
+        pytest.param(
+            _statement_text(id="6f1d8d1e-0b7b-4b0c-9a4e-1b1b1b1b1b1b\n"), id="uuid-newline"
+        ),
+        pytest.param(
+            _statement_text(timestamp="9999-12-31T23:59:59-05:00"), id="year-10000-in-utc"
+        ),
+        pytest.param(
+            _statement_text(
+                object={"id": "http://example.com/a", "definition": {"interactionType": {}}}
+            ),
+            id="interaction-type-object",
+        ),
+    ],
+)
+def test_bodies_the_store_cannot_hold_are_a_400(lrs_a, raw):
+    response = lrs_a.post("statements", raw if isinstance(raw, bytes) else raw.encode())
+    assert response.status_code == 400
+    assert response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"limit": "²"}, 400),
+        ({"stateId": "a\x00b"}, 400),
+        ({"since": "0001-01-01T00:00:00+01:00"}, 400),
+    ],
+    ids=["superscript-limit", "u0000-parameter", "year-0-in-utc"],
+)
+def test_parameters_the_store_cannot_hold_are_a_400(lrs_a, params, status):
+    path = "statements" if "limit" in params or "since" in params else "activities/state"
+    full = dict(params)
+    if path != "statements":
+        full |= {"activityId": "http://example.com/a", "agent": '{"mbox": "mailto:a@b.c"}'}
+    response = lrs_a.get(path, full)
+    assert response.status_code == status
+    assert response.json()["error"]["message"]
+
+
+def test_a_document_content_type_wider_than_its_column_is_a_400(lrs_a):
+    query = "?" + urlencode(
+        {"activityId": "http://example.com/a", "agent": '{"mbox": "mailto:a@b.c"}', "stateId": "s"}
+    )
+    response = lrs_a.put("activities/state", b"x", content_type="text/" + "x" * 300, query=query)
+    assert response.status_code == 400
+    assert "Content-Type" in response.json()["error"]["message"]
+
+
+def test_an_account_number_past_the_database_keys_names_no_learner(lrs_a):
+    """An actor under Ilm's own homePage whose name is a number no user id can be."""
+    actor = {"account": {"homePage": settings.SITE_URL, "name": "9" * 30}}
+    response = lrs_a.post("statements", make_statement(actor=actor))
+    assert response.status_code == 200
+    assert Statement.objects.get().learner_id is None
