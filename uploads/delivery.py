@@ -36,7 +36,7 @@ INLINE_CONTENT_TYPES = frozenset(
 # A sandboxed document has an opaque origin: even if a browser renders it, its script cannot
 # read the site's cookies or call its APIs.
 SANDBOX_CSP = "sandbox; default-src 'none'"
-# Chromium's PDF viewer does not load inside a sandbox; `default-src 'none'` still keeps a
+# Chromium's PDF viewer may refuse a sandboxed document; `default-src 'none'` still keeps a
 # PDF's embedded content from fetching anything.
 PDF_CSP = "default-src 'none'"
 
