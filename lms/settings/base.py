@@ -277,7 +277,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = [
     "pdf", "txt", "csv", "md", "rtf",
     "odt", "ods", "odp", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
-    "epub", "zip", "ipynb", "py", "r", "mp3", "ogg", "m4a",
+    "epub", "zip", "ipynb", "mp3", "ogg", "m4a",
 ]  # fmt: skip
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "uploads.forms.DocumentForm"
 # Raster formats only: an SVG is a document that can carry script.
