@@ -144,12 +144,12 @@ bench: install ## Benchmark pages under gunicorn and every bench/bench_*.py modu
 # --- Cleaning -----------------------------------------------------------------------------
 
 .PHONY: clean
-clean: ## Remove caches and generated files (keeps .venv, the database and uploads in var/)
+clean: ## Remove caches and generated files (keeps .venv, the database and var/: uploads, H5P, exports)
 	rm -rf staticfiles test-output var/bench var/test-*.sqlite3* .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -path '*/node_modules' -prune \
 		-o -name __pycache__ -type d -exec rm -rf {} +
 
 .PHONY: distclean
-distclean: clean ## Also remove .venv, node_modules, the SQLite database and var/ (H5P, exports)
+distclean: clean ## Also remove .venv, node_modules, the SQLite database and var/ (uploads, H5P, exports)
 	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 	for dir in $(NPM_DIRS); do rm -rf "$$dir/node_modules"; done

@@ -67,7 +67,15 @@ DEMO_MODE = _bool("DEMO_MODE", False)
 # --- Storage -------------------------------------------------------------------------------
 DATABASE_URL = _text("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DB_CONN_MAX_AGE = _int("DB_CONN_MAX_AGE", 60)
+# Uploads (documents, images) live here, outside any folder a web server publishes: every
+# file is served through a gate (ADR 0024). MEDIA_ROOT is where earlier releases kept them,
+# publicly served; `manage.py uploads_relocate` moves what is left there.
+UPLOADS_ROOT = _path("UPLOADS_ROOT", BASE_DIR / "var" / "uploads")
 MEDIA_ROOT = _path("MEDIA_ROOT", BASE_DIR / "media")
+# How a gated file leaves the web process: "django" streams it; "x-accel-redirect" (nginx)
+# and "x-sendfile" (Apache, lighttpd) hand the open file to the proxy.
+FILE_DELIVERY = _text("FILE_DELIVERY", "django")
+FILE_DELIVERY_INTERNAL_PREFIX = _text("FILE_DELIVERY_INTERNAL_PREFIX", "/internal-uploads/")
 H5P_ROOT = _path("H5P_ROOT", BASE_DIR / "var" / "h5p")
 PRIVATE_STORAGE_ROOT = _path("PRIVATE_STORAGE_ROOT", BASE_DIR / "var" / "private")
 # S3-compatible object storage for uploads (production.py); empty: local disk.

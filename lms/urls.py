@@ -11,12 +11,22 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from uploads import views as uploads_views
+
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
+    # Every upload URL goes through a gate; no web server publishes the files (ADR 0024).
+    # Documents keep Wagtail's URL, answered by the gate ahead of Wagtail's own view.
+    path(
+        "documents/<int:document_id>/<path:document_filename>",
+        uploads_views.document_file,
+        name="uploads_document",
+    ),
     path("documents/", include(wagtaildocs_urls)),
+    path(settings.MEDIA_URL.lstrip("/"), include("uploads.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("xapi/", include("xapi.urls")),
     path("h5p/", include("h5p.urls")),
@@ -33,8 +43,3 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns

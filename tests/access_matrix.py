@@ -238,6 +238,28 @@ ROWS: dict[str, Row] = {
         staff={OK},
         url=lambda fx: f"/documents/{fx.document_a.pk}/{fx.document_a.filename}",
     ),
+    # The gate that answers every document URL ahead of Wagtail's view (ADR 0024).
+    "uploads_document": row(
+        {DENIED},
+        instructor_a={OK},
+        staff={OK},
+        url=lambda fx: f"/documents/{fx.document_a.pk}/{fx.document_a.filename}",
+    ),
+    # A right id with another name is refused, even to staff.
+    "uploads_document#wrong_name": public(
+        DENIED, url=lambda fx: f"/documents/{fx.document_a.pk}/other.txt"
+    ),
+    # Uploaded files by their storage name (ADR 0024): A's image is in A's collection and no
+    # live page uses it, so only A's authors and staff see it, original or rendition.
+    # Documents are never served by storage name, not even to staff.
+    "uploads:file": row(
+        {DENIED}, instructor_a={OK}, staff={OK}, url=lambda fx: fx.image_a.file.url
+    ),
+    "uploads:file#rendition": row(
+        {DENIED}, instructor_a={OK}, staff={OK}, url=lambda fx: fx.rendition_a.url
+    ),
+    "uploads:file#document": public(DENIED, url=lambda fx: fx.document_a.file.url),
+    "uploads:file#outside": public(DENIED, url=lambda fx: "/media/../lms/settings/base.py"),
     # Admin pages anyone may open: login, password reset, static helpers.
     # Logged-in admin users are sent on to the admin home (classified DENIED, see classify).
     "wagtailadmin_login": public(OK) | {r: {DENIED, REDIRECT} for r in ADMIN_USERS},

@@ -95,6 +95,7 @@ class Fixtures:
             collection=collection,
             uploaded_by_user=self.users["instructor_a"],
         )
+        self.rendition_a = self.image_a.get_rendition("width-1")
         self.document_a = get_document_model().objects.create(
             title="A's draft handout",
             file=ContentFile(b"secret draft of A", name="handout-a.txt"),

@@ -5,6 +5,7 @@ Values from the environment come from `lms.env`, which reads it once; `dev`, `te
 """
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from lms import env
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "teaching",
     "demo",
     "outbox",
+    "uploads",
     # Wagtail and its i18n.
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -190,7 +192,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "lms" / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.MEDIA_ROOT
+# Uploads are stored in UPLOADS_ROOT, which no web server publishes: MEDIA_URL is routed to
+# the gate in `uploads.views`, and documents are served only by Wagtail's gated view
+# (ADR 0024).
+MEDIA_ROOT = env.UPLOADS_ROOT
+# Where earlier releases kept uploads, served publicly; `manage.py uploads_relocate` empties it.
+LEGACY_MEDIA_ROOT = env.MEDIA_ROOT
+FILE_DELIVERY = env.FILE_DELIVERY
+FILE_DELIVERY_INTERNAL_PREFIX = env.FILE_DELIVERY_INTERNAL_PREFIX
+if FILE_DELIVERY not in ("django", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("FILE_DELIVERY is one of django, x-accel-redirect, x-sendfile.")
 # Extracted H5P packages and private report files live outside MEDIA_ROOT, served only
 # through gated views (see docs/decisions).
 H5P_ROOT = env.H5P_ROOT
@@ -257,7 +268,20 @@ WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "Ilm"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents go through the gated view (never a redirect to a storage URL), where
+# `uploads.wagtail_hooks` checks the reader and sends the file with safe headers.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Document types with a teaching use. Anything a browser could run on the site's origin (HTML,
+# SVG, XML, JavaScript) or an operating system could execute is refused at upload
+# (`uploads.forms`, ADR 0024).
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf", "txt", "csv", "md", "rtf",
+    "odt", "ods", "odp", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
+    "epub", "zip", "ipynb", "mp3", "ogg", "m4a",
+]  # fmt: skip
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "uploads.forms.DocumentForm"
+# Raster formats only: an SVG is a document that can carry script.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOG_FORMAT = env.LOG_FORMAT  # "json" in production: one object per line
