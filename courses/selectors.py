@@ -5,6 +5,8 @@ or learners: lists are fetched with `select_related`/`prefetch_related`, and pag
 reader's language are looked up for a whole set of translation keys at once.
 """
 
+import json
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
+from . import fuzzy
 from .models import CoursePage, CourseRun, Level, ProgramPage
 
 CATALOGUE_PAGE_SIZE = 12
@@ -78,6 +81,7 @@ def localized_queryset(queryset: QuerySet, locale: Locale | None) -> QuerySet:
 @dataclass(frozen=True)
 class CatalogueFilters:
     query: str = ""
+    query_shortened: bool = False
     university: str = ""
     language: str = ""
     level: str = ""
@@ -88,8 +92,10 @@ class CatalogueFilters:
         languages = {code for code, _name in settings.LANGUAGES}
         language = data.get("language", "")
         level = data.get("level", "")
+        query = data.get("q", "").strip()
         return cls(
-            query=data.get("q", "").strip()[:200],
+            query=query[: fuzzy.MAX_QUERY_CHARS],
+            query_shortened=len(query) > fuzzy.MAX_QUERY_CHARS,
             university=data.get("university", "").strip()[:20],
             # Unknown values are dropped, not passed on to the database.
             language=language if language in languages else "",
@@ -120,20 +126,64 @@ def search_terms(query: str) -> str:
     cleaned = "".join(
         " " if char == '"' or ord(char) < 32 or char == "\x7f" else char for char in query
     )
-    return " ".join(cleaned.split())[:200]
+    return " ".join(cleaned.split())[: fuzzy.MAX_QUERY_CHARS]
+
+
+def _lesson_texts() -> dict:
+    """Lesson text of live lessons, joined per course path prefix (one query)."""
+    from .models import LessonPage
+
+    texts: dict = {}
+    for path, body in LessonPage.objects.live().values_list("path", "body"):
+        raw = getattr(body, "raw_data", body)
+        if isinstance(raw, str):
+            raw = json.loads(raw or "[]")
+        texts.setdefault(path, []).extend(_strings(list(raw)))
+    return texts
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _strings(data) -> list[str]:
+    """The readable strings of a StreamField's raw data, without block ids, types or tags."""
+    if isinstance(data, str):
+        return [_TAG.sub(" ", data)]
+    if isinstance(data, dict):
+        return [s for k, v in data.items() if k not in {"id", "type"} for s in _strings(v)]
+    if isinstance(data, list | tuple):
+        return [s for item in data for s in _strings(item)]
+    return []
 
 
 def _search_keys(model, query: str) -> list:
-    """Translation keys of pages matching `query` in any language, best match first."""
-    terms = search_terms(query)
-    if not terms:
+    """Translation keys of live pages matching `query` in any language, best match first.
+
+    Titles and summaries (and, for courses, their lessons' text) are matched in Python by
+    `courses.fuzzy`, so partial words, typos and either script of Uzbek and Kazakh are
+    forgiven the same way on SQLite and PostgreSQL (ADR 0027). Two or three queries.
+    """
+    wanted = fuzzy.query_words(search_terms(query))
+    if not wanted:
         return []
-    results = model.objects.live().search(terms)[:SEARCH_RESULT_LIMIT]
-    keys: list = []
-    for page in results:
-        if page.translation_key not in keys:
-            keys.append(page.translation_key)
-    return keys
+    rows = list(model.objects.live().values_list("translation_key", "path", "title", "summary"))
+    lessons = _lesson_texts() if model is CoursePage else {}
+    by_path: dict = {}
+    for _key, path, title, summary in rows:
+        by_path.setdefault(path, set()).update(fuzzy.words(f"{title} {summary}"))
+    for lesson_path, texts in lessons.items():
+        for depth in range(len(lesson_path) - 4, 0, -4):
+            if lesson_path[:depth] in by_path:
+                by_path[lesson_path[:depth]].update(fuzzy.words(" ".join(texts)))
+                break
+    scored: dict = {}
+    for key, path, title, _summary in rows:
+        points = fuzzy.score(wanted, by_path[path])
+        if points:
+            title_bonus = fuzzy.score(wanted, set(fuzzy.words(title)))
+            scored[key] = max(scored.get(key, 0), points + title_bonus)
+    ranked = sorted(scored, key=lambda key: -scored[key])
+    return ranked[:SEARCH_RESULT_LIMIT]
 
 
 def catalogue_courses(filters: CatalogueFilters, locale: Locale | None, at=None) -> QuerySet:
