@@ -24,7 +24,9 @@ def titles(response) -> list[str]:
 def courses(tnu):
     f.build_course(tnu, title="Машинное обучение", language="ru", modules=1, lessons_per_module=1)
     f.build_course(tnu, title="Python for Data Science", modules=1, lessons_per_module=1)
-    f.build_course(tnu, title="Oʻzbek tili asoslari", language="uz", modules=1, lessons_per_module=1)
+    f.build_course(
+        tnu, title="Oʻzbek tili asoslari", language="uz", modules=1, lessons_per_module=1
+    )
     f.build_course(tnu, title="Қазақ тілі", language="kk", modules=1, lessons_per_module=1)
     return tnu
 
