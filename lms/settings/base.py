@@ -242,6 +242,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
     "reports-scheduled": {"task": "reports.scheduled_reports_run", "schedule": 15 * 60.0},
     "reports-cleanup": {"task": "reports.export_jobs_cleanup", "schedule": 60 * 60.0},
+    "reports-recover": {"task": "reports.export_jobs_recover", "schedule": 30.0},
 }
 
 
@@ -352,6 +353,8 @@ XAPI_CONSISTENCY_MARGIN_SECONDS = 1.0
 REPORTS_STREAM_MAX_ROWS = 20_000
 REPORTS_FILE_TTL_HOURS = 72
 REPORTS_JOB_TIME_LIMIT = 3600
+REPORTS_JOB_HEARTBEAT_SECONDS = env.REPORTS_JOB_HEARTBEAT_SECONDS
+REPORTS_JOB_STALE_SECONDS = env.REPORTS_JOB_STALE_SECONDS
 REPORTS_SCHEDULE_HOUR_UTC = 5
 REPORTS_API_RATE_LIMIT = 120
 REPORTS_API_RATE_WINDOW = 60
