@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.mfa.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.admin_gate.AdminRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -104,6 +105,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "django.template.context_processors.csp",
             ],
+            # `lms` is not an installed app: its tag library is named here.
+            "libraries": {"navigation": "lms.templatetags.navigation"},
         },
     },
 ]
@@ -138,7 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "learning:dashboard"
+# Each person lands where their work is (lms.navigation).
+LOGIN_REDIRECT_URL = "landing"
 
 # allauth: email is the login; verification is mandatory in production (see production.py).
 ACCOUNT_LOGIN_METHODS = {"email"}
