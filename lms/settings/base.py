@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # django-ninja's own bundled Swagger UI (static/ninja/): the API docs page is rendered from
+    # these self-hosted files, never from a CDN the CSP forbids (issue 13, item 6).
+    "ninja",
     "django.contrib.humanize",
     "django.contrib.postgres",
 ]
