@@ -101,7 +101,14 @@ class ChoiceBlock(blocks.StructBlock):
 
 class QuestionBlock(blocks.StructBlock):
     prompt = blocks.TextBlock(label=_("Question"))
-    choices = blocks.ListBlock(ChoiceBlock(), min_num=2, max_num=10, label=_("Answer options"))
+    # Two empty options to start with: a question needs at least two (issue 13, item 7).
+    choices = blocks.ListBlock(
+        ChoiceBlock(),
+        min_num=2,
+        max_num=10,
+        default=[{"text": "", "is_correct": False}, {"text": "", "is_correct": False}],
+        label=_("Answer options"),
+    )
     explanation = blocks.TextBlock(label=_("Explanation shown after grading"), required=False)
 
     class Meta:

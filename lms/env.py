@@ -88,6 +88,10 @@ REDIS_URL = _text("REDIS_URL")
 # Empty: tasks run eagerly in the calling process (ADR 0002).
 CELERY_BROKER_URL = _text("CELERY_BROKER_URL")
 CELERY_VISIBILITY_TIMEOUT = _int("CELERY_VISIBILITY_TIMEOUT", 3600)
+# A running export job writes its progress and a heartbeat this often (seconds); one whose
+# heartbeat is older than the stale limit lost its worker and is started again.
+REPORTS_JOB_HEARTBEAT_SECONDS = float(_text("REPORTS_JOB_HEARTBEAT_SECONDS", "5"))
+REPORTS_JOB_STALE_SECONDS = _int("REPORTS_JOB_STALE_SECONDS", 60)
 
 # --- Email ---------------------------------------------------------------------------------
 # None when unset: the console in development and tests, SMTP in production.

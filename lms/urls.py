@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from uploads import views as uploads_views
 
 from .health import healthz
+from .navigation import landing
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -36,6 +37,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("start/", landing, name="landing"),
     path("learn/", include("learning.urls")),
     path("teach/", include("teaching.urls")),
     path("reports/", include("reports.site_urls")),

@@ -10,11 +10,14 @@ the columns and the neutralization are the same on both paths (`reports.rows`).
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import connections
 from django.db.models import QuerySet
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from .rows import neutralize_cell
 
@@ -132,32 +135,132 @@ def _xlsx_cell(value, neutralize: bool):
     return value
 
 
+def typed_cell(value):
+    """A cell the database formatted as text (ISO timestamps "…Z", one-decimal numbers) as the
+    value a spreadsheet can sort and sum: a naive UTC datetime (Excel has no time zones), a
+    date, a Decimal. Anything else (names, neutralized text) is left as it is."""
+    if not isinstance(value, str) or not value or value[0] == "'":
+        return value
+    if len(value) == 20 and value.endswith("Z") and value[10] == "T":
+        try:
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            return value
+    if len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.replace(".", "", 1).lstrip("-").isdigit():
+        return Decimal(value)
+    return value
+
+
+def _number_format(value) -> str | None:
+    if isinstance(value, datetime):
+        return "yyyy-mm-dd hh:mm:ss"
+    if isinstance(value, date):
+        return "yyyy-mm-dd"
+    return None
+
+
+def _width(value) -> int:
+    if isinstance(value, datetime):
+        return 19
+    if isinstance(value, date):
+        return 10
+    return len(str(value)) if value is not None else 0
+
+
+class _SheetWriter:
+    """One write-only sheet with a frozen, filtered header; column widths from the header and
+    the first rows (openpyxl writes column widths before the rows, so they cannot wait for the
+    last row)."""
+
+    SAMPLE_ROWS = 200
+
+    def __init__(self, workbook, title: str, head: list[str]):
+        self.workbook, self.title, self.head = workbook, title, head
+        self.pending: list[list] = []
+        self.sheet = None
+        self.rows = 0
+
+    def _open(self):
+        sheet = self.workbook.create_sheet(title=self.title[:31])
+        widths = [len(str(h)) for h in self.head]
+        for row in self.pending:
+            for index, value in enumerate(row[: len(widths)]):
+                widths[index] = max(widths[index], _width(value))
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6) + 2, 60)
+        sheet.freeze_panes = "A2"
+        sheet.append(self.head)
+        self.sheet = sheet
+        for row in self.pending:
+            self._write(row)
+        self.pending = []
+
+    def _write(self, row: list):
+        cells = []
+        for value in row:
+            number_format = _number_format(value)
+            if number_format:
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.number_format = number_format
+                value = cell
+            cells.append(value)
+        self.sheet.append(cells)
+
+    def append(self, row: list):
+        self.rows += 1
+        if self.sheet is None:
+            self.pending.append(row)
+            if len(self.pending) >= self.SAMPLE_ROWS:
+                self._open()
+        else:
+            self._write(row)
+
+    def close(self):
+        if self.sheet is None:
+            self._open()
+        last = get_column_letter(max(len(self.head), 1))
+        self.sheet.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+
+
 def xlsx_write(
     target,
     sheets: list[tuple[str, list[str], Iterable]],
     *,
     neutralize: bool = True,
+    typed: frozenset[int] = frozenset(),
     progress: ProgressCallback | None = None,
 ) -> int:
     """Write (title, header, rows) sheets to `target` (a path or binary file) with openpyxl in
-    write-only mode; returns the number of data rows written. Rows past Excel's limit are
-    refused rather than silently dropped."""
+    write-only mode; returns the number of data rows written. Cells of the `typed` column
+    indexes are typed (`typed_cell`; text columns stay text: "00123" is a student number),
+    each sheet's header is frozen with an autofilter, and rows past Excel's limit of one sheet
+    go on to further sheets "Title (2)", "Title (3)", … each with the header again."""
     workbook = Workbook(write_only=True)
     total = 0
     for title, head, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(head)
-        written = 0
+        part = 1
+        writer = _SheetWriter(workbook, title, head)
         for row in rows:
-            if written >= XLSX_MAX_ROWS:
-                raise ValueError("too many rows for one XLSX sheet")
+            if writer.rows >= XLSX_MAX_ROWS:
+                writer.close()
+                part += 1
+                suffix = f" ({part})"
+                writer = _SheetWriter(workbook, title[: 31 - len(suffix)] + suffix, head)
             # Text from the database is already neutralized; the guard is idempotent for
             # text that starts with an apostrophe, so applying it again is harmless.
-            sheet.append([_xlsx_cell(v, neutralize) for v in row])
-            written += 1
-            if progress and written % ITER_CHUNK_ROWS == 0:
-                progress(total + written)
-        total += written
+            cells = [_xlsx_cell(v, neutralize) for v in row]
+            if typed:
+                cells = [typed_cell(v) if i in typed else v for i, v in enumerate(cells)]
+            writer.append(cells)
+            total += 1
+            if progress and total % ITER_CHUNK_ROWS == 0:
+                progress(total)
+        writer.close()
     workbook.save(target)
     if progress:
         progress(total)

@@ -87,6 +87,9 @@ class ExportJob(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the running job every REPORTS_JOB_HEARTBEAT_SECONDS from a connection of its
+    # own; a RUNNING job whose heartbeat is older than REPORTS_JOB_STALE_SECONDS lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     schedule = models.ForeignKey(

@@ -27,6 +27,11 @@ def export_jobs_cleanup() -> int:
     return services.export_jobs_expire()
 
 
+@shared_task(acks_late=True, time_limit=300, name="reports.export_jobs_recover")
+def export_jobs_recover() -> int:
+    return services.export_jobs_recover()
+
+
 @shared_task(acks_late=True, time_limit=300, name="reports.scheduled_reports_run")
 def scheduled_reports_run() -> int:
     return len(services.scheduled_reports_run_due())

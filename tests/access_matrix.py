@@ -280,6 +280,9 @@ ROWS: dict[str, Row] = {
     "course_translations": admin({"instructor_a", "instructor_b", "editor_b", "staff"}),
     # --- Learner site (learning, courses) -------------------------------------------------
     "learning:dashboard": login_required(),
+    # After login: everyone signed in is sent on to where their work is (lms.navigation).
+    # Editors and platform staff land on the admin home, which `classify` counts as DENIED.
+    "landing": row(frozenset({REDIRECT}), anon={LOGIN}, editor_b={DENIED}, staff={DENIED}),
     # POST only: a GET is refused with 405 before anything else.
     "learning:enroll": public(INVALID, LOGIN),
     "learning:program_enroll": public(INVALID, LOGIN),

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # django-ninja's own bundled Swagger UI (static/ninja/): the API docs page is rendered from
+    # these self-hosted files, never from a CDN the CSP forbids (issue 13, item 6).
+    "ninja",
     "django.contrib.humanize",
     "django.contrib.postgres",
 ]
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.mfa.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.admin_gate.AdminRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -104,6 +108,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "django.template.context_processors.csp",
             ],
+            # `lms` is not an installed app: its tag library is named here.
+            "libraries": {"navigation": "lms.templatetags.navigation"},
         },
     },
 ]
@@ -138,7 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "learning:dashboard"
+# Each person lands where their work is (lms.navigation).
+LOGIN_REDIRECT_URL = "landing"
 
 # allauth: email is the login; verification is mandatory in production (see production.py).
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -242,6 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
     "reports-scheduled": {"task": "reports.scheduled_reports_run", "schedule": 15 * 60.0},
     "reports-cleanup": {"task": "reports.export_jobs_cleanup", "schedule": 60 * 60.0},
+    "reports-recover": {"task": "reports.export_jobs_recover", "schedule": 30.0},
 }
 
 
@@ -352,6 +360,8 @@ XAPI_CONSISTENCY_MARGIN_SECONDS = 1.0
 REPORTS_STREAM_MAX_ROWS = 20_000
 REPORTS_FILE_TTL_HOURS = 72
 REPORTS_JOB_TIME_LIMIT = 3600
+REPORTS_JOB_HEARTBEAT_SECONDS = env.REPORTS_JOB_HEARTBEAT_SECONDS
+REPORTS_JOB_STALE_SECONDS = env.REPORTS_JOB_STALE_SECONDS
 REPORTS_SCHEDULE_HOUR_UTC = 5
 REPORTS_API_RATE_LIMIT = 120
 REPORTS_API_RATE_WINDOW = 60

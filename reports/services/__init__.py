@@ -7,7 +7,13 @@ Report contents come from `reports.selectors`, always through a `ReportScope` fr
 """
 
 from ..errors import ReportError
-from .exports import export_job_request, export_job_run, export_jobs_expire, job_file_path
+from .exports import (
+    export_job_request,
+    export_job_run,
+    export_jobs_expire,
+    export_jobs_recover,
+    job_file_path,
+)
 from .rate_limit import rate_limit_hit
 from .schedules import scheduled_report_create, scheduled_report_delete, scheduled_reports_run_due
 from .streams import (
@@ -39,6 +45,7 @@ __all__ = [
     "export_job_request",
     "export_job_run",
     "export_jobs_expire",
+    "export_jobs_recover",
     "job_file_path",
     "rate_limit_hit",
     "report_audit",

@@ -4,13 +4,13 @@ email when it is ready, and the clean-up that deletes expired files.
 
 import logging
 import os
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from outbox.services import enqueue
 from ..access import ReportScope, report_scope_for_job
 from ..filters import ReportFilters, parse_report_filters
 from ..models import ExportJob, ScheduledReport
+from .heartbeat import JobHeartbeat
 from .streams import report_audit, report_chunks, report_kind_and_format, report_row_count
 
 logger = logging.getLogger(__name__)
@@ -55,24 +56,51 @@ def export_job_request(
     return job
 
 
+def _last_sign_of_life_before(moment) -> Q:
+    return Q(heartbeat_at__lt=moment) | Q(heartbeat_at__isnull=True, started_at__lt=moment)
+
+
 def _claim(job_id: int) -> ExportJob | None:
-    """Mark the job running if nobody else is on it; a job stuck in RUNNING past the task time
-    limit (its worker died; acks_late re-delivered it) may be claimed again."""
-    stale = timezone.now() - timedelta(seconds=settings.REPORTS_JOB_TIME_LIMIT)
+    """Mark the job running if nobody else is on it. A RUNNING job whose heartbeat stopped
+    more than REPORTS_JOB_STALE_SECONDS ago lost its worker and may be claimed again."""
+    stale = timezone.now() - timedelta(seconds=settings.REPORTS_JOB_STALE_SECONDS)
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None:
             return None
         runnable = job.status == ExportJob.Status.PENDING or (
-            job.status == ExportJob.Status.RUNNING and job.started_at and job.started_at < stale
+            job.status == ExportJob.Status.RUNNING
+            and ExportJob.objects.filter(pk=job.pk)
+            .filter(_last_sign_of_life_before(stale))
+            .exists()
         )
         if not runnable:
             return None
         job.status = ExportJob.Status.RUNNING
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
         job.rows_done = 0
-        job.save(update_fields=["status", "started_at", "rows_done"])
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "rows_done"])
         return job
+
+
+def export_jobs_recover(*, now: datetime | None = None) -> int:
+    """Queue again every RUNNING job whose heartbeat went silent (its worker died), so it is
+    picked up within REPORTS_JOB_STALE_SECONDS plus the beat interval, not after the broker's
+    visibility timeout. A late redelivery of the old message then finds the job taken."""
+    from ..tasks import export_job_generate
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.REPORTS_JOB_STALE_SECONDS)
+    ids = list(
+        ExportJob.objects.filter(status=ExportJob.Status.RUNNING)
+        .filter(_last_sign_of_life_before(stale))
+        .values_list("pk", flat=True)
+    )
+    for job_id in ids:
+        logger.warning("export job %s lost its worker; queued again", job_id)
+        with transaction.atomic():
+            enqueue(export_job_generate, job_id)
+    return len(ids)
 
 
 def _exports_directory() -> Path:
@@ -98,24 +126,13 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     partial = directory / f"{name}.part"
     total = report_row_count(scope, filters, job.kind)
     ExportJob.objects.filter(pk=job.pk).update(rows_total=total or 0)
-    last = [time.monotonic()]
-
-    def progress(done: int) -> None:
-        # At most one UPDATE a second: the page polls, it does not need every row.
-        if time.monotonic() - last[0] >= 1:
-            last[0] = time.monotonic()
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
-
-    written = [0]
-
-    def counted(done: int) -> None:
-        written[0] = done
-        progress(done)
-
+    heartbeat = JobHeartbeat(job.pk, job.started_at, settings.REPORTS_JOB_HEARTBEAT_SECONDS)
     try:
-        with open(partial, "wb") as out:
+        # The row callback only counts in memory; the heartbeat thread writes the count on a
+        # connection of its own (see `heartbeat`): never an UPDATE on the COPY's connection.
+        with heartbeat, open(partial, "wb") as out:
             for chunk in report_chunks(
-                scope, filters, job.kind, job.format, bom=job.with_bom, progress=counted
+                scope, filters, job.kind, job.format, bom=job.with_bom, progress=heartbeat.progress
             ):
                 out.write(chunk)
         os.chmod(partial, 0o600)
@@ -127,7 +144,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
             status=ExportJob.Status.FAILED, error=str(error)[:300], finished_at=timezone.now()
         )
         return ExportJob.objects.get(pk=job.pk)
-    rows = total if total is not None else written[0]
+    rows = total if total is not None else heartbeat.rows_done
     now = timezone.now()
     with transaction.atomic():
         ExportJob.objects.filter(pk=job.pk).update(

@@ -19,7 +19,7 @@ from ..errors import ReportError
 from ..filters import ReportFilters
 from ..formats import csv_chunks, enrollment_csv_chunks, queryset_rows, xlsx_write
 from ..models import ReportFormat, ReportKind
-from ..rows import ENROLLMENT_COLUMNS, header
+from ..rows import ENROLLMENT_COLUMNS, TEXT_COLUMNS, header
 
 CONTENT_TYPES = {
     ReportFormat.CSV: "text/csv; charset=utf-8",
@@ -50,10 +50,17 @@ def _summary(scope, filters, kind) -> tuple[list[str], list[list]]:
     return header(columns), [[row[c.key] for c in columns] for row in rows]
 
 
-def _xlsx_chunks(sheets, progress) -> Iterator[bytes]:
+# The enrollment columns the database formats as text but a spreadsheet should hold as
+# datetimes and numbers (names, codes and student numbers stay text).
+TYPED_ENROLLMENT_COLUMNS = frozenset(
+    index for index, column in enumerate(ENROLLMENT_COLUMNS) if column.key not in TEXT_COLUMNS
+)
+
+
+def _xlsx_chunks(sheets, progress, typed=frozenset()) -> Iterator[bytes]:
     # An XLSX file is a zip archive, which cannot be streamed: spool it, then relay it.
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
-        xlsx_write(spool, sheets, progress=progress)
+        xlsx_write(spool, sheets, progress=progress, typed=typed)
         spool.seek(0)
         while chunk := spool.read(256 * 1024):
             yield chunk
@@ -76,7 +83,8 @@ def report_chunks(
     head = header(ENROLLMENT_COLUMNS)
     if fmt == ReportFormat.CSV:
         return enrollment_csv_chunks(head, rows, bom=bom, progress=progress)
-    return _xlsx_chunks([(str(ReportKind(kind).label), head, queryset_rows(rows))], progress)
+    sheets = [(str(ReportKind(kind).label), head, queryset_rows(rows))]
+    return _xlsx_chunks(sheets, progress, TYPED_ENROLLMENT_COLUMNS)
 
 
 def report_filename(scope: ReportScope, kind: str, fmt: str) -> str:

@@ -180,3 +180,39 @@ def test_schedule_is_stopped_only_by_its_owner_and_the_stop_is_audited(world, cl
     event = AuditEvent.objects.get(action="report_schedule.deleted")
     assert event.actor == world.registrar_a and event.university == world.a
     assert event.target_id == str(schedule.pk)
+
+
+def _running_job(world, *, silent_for: timedelta) -> ExportJob:
+    moment = timezone.now() - silent_for
+    return ExportJob.objects.create(
+        requested_by=world.registrar_a,
+        university=world.a,
+        kind="enrollments",
+        format="csv",
+        status=ExportJob.Status.RUNNING,
+        started_at=moment,
+        heartbeat_at=moment,
+    )
+
+
+def test_a_running_job_with_a_live_heartbeat_is_left_to_its_worker(world, settings):
+    settings.REPORTS_JOB_STALE_SECONDS = 60
+    job = _running_job(world, silent_for=timedelta(seconds=5))
+    assert services.export_job_run(job_id=job.pk) is None
+    assert services.export_jobs_recover() == 0
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.RUNNING and job.file_name == ""
+
+
+def test_a_job_whose_heartbeat_stopped_is_queued_again_and_finished(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_JOB_STALE_SECONDS = 60
+    # Silent for two minutes: far below REPORTS_JOB_TIME_LIMIT, the old only way back.
+    job = _running_job(world, silent_for=timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.export_jobs_recover() == 1
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.READY
+    assert job.heartbeat_at >= job.started_at > timezone.now() - timedelta(minutes=1)
+    assert services.job_file_path(job).exists()

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -73,6 +74,13 @@ def test_xlsx_export_is_scoped_and_neutralized(world, client):
     for row in rows:
         for cell in row:
             assert not (isinstance(cell, str) and cell.startswith(("=", "+", "-", "@")))
+    # Typed cells: enrollment time as a datetime, credits and progress as numbers.
+    head = list(rows[0])
+    first = rows[1]
+    assert isinstance(first[head.index("Enrolled at")], datetime.datetime)
+    assert isinstance(first[head.index("Credits earned")], int | float)
+    assert isinstance(first[head.index("Progress %")], int)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
 
 
 @pytest.mark.parametrize("kind", ["course_summary", "program_summary"])
