@@ -1,6 +1,9 @@
 """Sign-in, sign-up and password-reset screens speak the reader's language (issue 12, item 4)."""
 
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
 ENGLISH = [
     "Sign In",
@@ -39,3 +42,18 @@ def test_account_page_has_no_english_source_string(client, language, page):
 def test_english_account_page_shows_the_source_strings(client, page):
     html = client.get(f"/en/accounts/{page}/").content.decode()
     assert any(text in html for text in ENGLISH)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_form_field_errors_are_translated(language):
+    messages = []
+    with translation.override(language):
+        for field in (forms.CharField(), forms.DateField(), forms.EmailField()):
+            for value in ("", "not valid"):
+                try:
+                    field.clean(value)
+                except ValidationError as error:
+                    messages += error.messages
+    english = {"This field is required.", "Enter a valid date.", "Enter a valid email address."}
+    assert messages
+    assert english.isdisjoint(messages)
