@@ -31,7 +31,7 @@ _WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """The Latin skeleton of `text`, lower case, without accents or apostrophes."""
-    text = unicodedata.normalize("NFC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold()
     out = []
     for char in text:
         if char in _APOSTROPHES:
