@@ -8,7 +8,7 @@ from django.http import Http404
 from universities.access import object_or_404, reach
 from universities.models import Role
 
-from .models import Credential
+from .models import Credential, IssuanceFailure
 
 
 def credential_for_learner(user, credential_id) -> Credential:
@@ -39,3 +39,16 @@ def credential_for_registrar(user, credential_id) -> Credential:
     """One credential of `credentials_for_registrar`, or 404, so a forged id learns nothing
     (a malformed id from a caller that bypassed the URL's uuid converter included)."""
     return object_or_404(credentials_for_registrar(user), pk=credential_id)
+
+
+def issuance_failures_for_registrar(user) -> QuerySet[IssuanceFailure]:
+    """Credentials owed but not yet issued, of the universities where `user` is registrar."""
+    return reach(user, Role.REGISTRAR).filter(
+        IssuanceFailure.objects.select_related(
+            "university",
+            "enrollment__learner",
+            "enrollment__run__course",
+            "program_enrollment__learner",
+            "program_enrollment__program",
+        )
+    )

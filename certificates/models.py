@@ -146,3 +146,52 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.university.code} endorses {self.credential_id}"
+
+
+class IssuanceFailure(models.Model):
+    """A credential that a completion earned but that could not be signed yet.
+
+    Written by the issuing task when the service fails for a reason other than "not completed"
+    (a missing key-encryption key, a database error, a bug). The task retries with backoff
+    when it runs on a broker; `issuance.missing_credentials_issue`, run by Celery beat and by
+    `manage.py issue_missing_credentials`, retries once `next_attempt_at` has passed. The row
+    goes when the credential is issued. Registrars see their university's rows on the
+    certificates page.
+    """
+
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.CASCADE, related_name="+"
+    )
+    enrollment = models.OneToOneField(
+        "learning.Enrollment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="issuance_failure",
+    )
+    program_enrollment = models.OneToOneField(
+        "learning.ProgramEnrollment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="issuance_failure",
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300)
+    first_failed_at = models.DateTimeField(auto_now_add=True)
+    last_failed_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["first_failed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(enrollment__isnull=False, program_enrollment__isnull=True)
+                | models.Q(enrollment__isnull=True, program_enrollment__isnull=False),
+                name="issuance_failure_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        subject = self.enrollment_id or self.program_enrollment_id
+        return f"{self.university_id} · {subject} · {self.attempts} attempts"

@@ -67,6 +67,7 @@ def credential_list(request):
             "query_string": urlencode({"q": query}) if query else "",
             "max_reason": MAX_REASON_CHARS,
             "show_university": is_platform_staff(request.user),
+            "failures": access.issuance_failures_for_registrar(request.user)[:PAGE_SIZE],
         },
     )
 

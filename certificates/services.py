@@ -354,7 +354,7 @@ def certificate_issue(*, enrollment_id: int) -> Credential:
                 .get(pk=enrollment_id)
             )
             if enrollment.status != Enrollment.Status.COMPLETED:
-                raise CertificateError(_("The course is not completed yet."))
+                raise CertificateError(_("The course is not completed yet."), code="not_completed")
             course = enrollment.run.course
             outline = enrollment.outline
             url = site_url(f"/achievements/course/{course.translation_key}/")
@@ -393,7 +393,7 @@ def program_certificate_issue(*, program_enrollment_id: int) -> Credential:
                 .get(pk=program_enrollment_id)
             )
             if program_enrollment.status != ProgramEnrollment.Status.COMPLETED:
-                raise CertificateError(_("The program is not completed yet."))
+                raise CertificateError(_("The program is not completed yet."), code="not_completed")
             program = program_enrollment.program
             url = site_url(f"/achievements/program/{program.translation_key}/")
             scores = [

@@ -249,6 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
     "reports-scheduled": {"task": "reports.scheduled_reports_run", "schedule": 15 * 60.0},
     "reports-cleanup": {"task": "reports.export_jobs_cleanup", "schedule": 60 * 60.0},
+    "certificates-issue-missing": {"task": "certificates.issue_missing", "schedule": 10 * 60.0},
     "reports-recover": {"task": "reports.export_jobs_recover", "schedule": 30.0},
 }
 
