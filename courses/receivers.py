@@ -1,16 +1,20 @@
 """Keep page permissions and workflows in step with universities, sections, co-instructors
-and programs (`courses.permissions`). Connected by `CoursesConfig.ready()`."""
+and programs (`courses.permissions`), and every page present in every language
+(`courses.language_versions`, ADR 0030). Connected by `CoursesConfig.ready()`."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from wagtail.models import Page
 from wagtail.signals import page_published
 
+from outbox.services import enqueue
 from universities.roles import university_roles_provision
 from universities.signals import university_roles_provisioned
 
-from . import permissions
+from . import language_versions, permissions
 from .models import CourseInstructor, CoursePage, ProgramPage, UniversityPage
+from .tasks import language_versions_fill
 
 
 @receiver(university_roles_provisioned)
@@ -56,3 +60,32 @@ def _sync_program(program_id: int) -> None:
 def program_published(sender, instance, revision=None, **kwargs):
     if isinstance(instance.specific, ProgramPage):
         permissions.program_workflow_sync(instance.specific)
+
+
+@receiver(page_published)
+def language_versions_after_publish(sender, instance, revision=None, **kwargs):
+    # Aliases publish with their original (Wagtail), so only originals need new versions.
+    if instance.alias_of_id is None:
+        enqueue(language_versions_fill, instance.pk)
+
+
+@receiver(pre_delete)
+def language_versions_before_delete(sender, instance, **kwargs):
+    # Every page model's rows are deleted with the base row; act once, on the base model.
+    if sender is Page and instance.alias_of_id is None:
+        language_versions.aliases_remove(instance)
+
+
+@receiver(post_delete)
+def language_versions_after_delete(sender, instance, **kwargs):
+    # A deleted translation leaves its locale without the page: the original fills it again.
+    if sender is not Page or instance.alias_of_id is not None:
+        return
+    original = (
+        Page.objects.live()
+        .filter(translation_key=instance.translation_key, alias_of__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if original is not None:
+        enqueue(language_versions_fill, original.pk)

@@ -10,7 +10,19 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -134,7 +146,9 @@ def _lesson_texts() -> dict:
     from .models import LessonPage
 
     texts: dict = {}
-    for path, body in LessonPage.objects.live().values_list("path", "body"):
+    # Aliases repeat their original's text word for word (ADR 0030).
+    lessons = LessonPage.objects.live().filter(alias_of__isnull=True)
+    for path, body in lessons.values_list("path", "body"):
         raw = getattr(body, "raw_data", body)
         if isinstance(raw, str):
             raw = json.loads(raw or "[]")
@@ -166,7 +180,10 @@ def _search_keys(model, query: str) -> list:
     wanted = fuzzy.query_words(search_terms(query))
     if not wanted:
         return []
-    rows = list(model.objects.live().values_list("translation_key", "path", "title", "summary"))
+    originals_and_translations = model.objects.live().filter(alias_of__isnull=True)
+    rows = list(
+        originals_and_translations.values_list("translation_key", "path", "title", "summary")
+    )
     lessons = _lesson_texts() if model is CoursePage else {}
     by_path: dict = {}
     for _key, path, title, summary in rows:
@@ -186,8 +203,54 @@ def _search_keys(model, query: str) -> list:
     return ranked[:SEARCH_RESULT_LIMIT]
 
 
+def _full_translations() -> QuerySet:
+    """Live translations of a course one can study in their own locale's language.
+
+    Real translations (not the original, not aliases) none of whose live pages below is still
+    an alias of the original: a translated title over untranslated lessons is not a course one
+    can take in that language. Correlated on `translation_key` by the callers.
+    """
+    untranslated_below = Page.objects.live().filter(
+        alias_of__isnull=False, path__startswith=OuterRef("path"), depth__gt=OuterRef("depth")
+    )
+    earlier_original = CoursePage.objects.filter(
+        translation_key=OuterRef("translation_key"), alias_of__isnull=True, pk__lt=OuterRef("pk")
+    )
+    return (
+        CoursePage.objects.live()
+        .filter(alias_of__isnull=True, translation_key=OuterRef("translation_key"))
+        .filter(Exists(earlier_original))
+        .exclude(Exists(untranslated_below))
+    )
+
+
+def teaching_languages_annotation() -> Concat:
+    """The codes of the languages a course can be studied in, comma-separated.
+
+    The original's teaching language (the `language` field, which translations and aliases
+    share with it), then the locale of each full translation, in no set order.
+    """
+    translated = (
+        _full_translations()
+        .order_by()
+        .values("translation_key")
+        .annotate(codes=StringAgg("locale__language_code", Value(",")))
+        .values("codes")[:1]
+    )
+    return Concat(
+        F("language"),
+        Value(","),
+        Coalesce(Subquery(translated), Value("")),
+        output_field=CharField(),
+    )
+
+
 def catalogue_courses(filters: CatalogueFilters, locale: Locale | None, at=None) -> QuerySet:
-    """Live courses in the reader's language (or their original), filtered and annotated."""
+    """Live courses in the reader's language (or their original), filtered and annotated.
+
+    Each course carries `teaching_languages`: the codes of the languages it can be studied
+    in, which is what the language filter matches (ADR 0030).
+    """
     at = at or timezone.now()
     courses = localized_queryset(CoursePage.objects.live(), locale)
     if filters.university:
@@ -196,10 +259,14 @@ def catalogue_courses(filters: CatalogueFilters, locale: Locale | None, at=None)
         ).values("coursepage_id")
         courses = courses.filter(Q(university__code=filters.university) | Q(pk__in=co_taught))
     if filters.language:
-        courses = courses.filter(language=filters.language)
+        courses = courses.filter(
+            Q(language=filters.language)
+            | Exists(_full_translations().filter(locale__language_code=filters.language))
+        )
     if filters.level:
         courses = courses.filter(level=filters.level)
     courses = courses.annotate(
+        teaching_languages=teaching_languages_annotation(),
         is_open=Exists(_open_runs(at)),
         next_run_starts_on=Subquery(
             CourseRun.objects.filter(

@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 register = template.Library()
 
@@ -36,6 +36,76 @@ def language_links(context):
             }
         )
     return {"links": links}
+
+
+def _content_language(page) -> str:
+    """The language `page`'s content is written in: its original's, when it is an alias."""
+    if not isinstance(page, Page) or not page.pk:
+        return ""
+    cached = getattr(page, "_ilm_content_language", None)
+    if cached is None:
+        if page.alias_of_id:
+            locale_id = Page.objects.filter(pk=page.alias_of_id).values_list("locale_id")
+            cached = (
+                Locale.objects.filter(pk__in=locale_id)
+                .values_list("language_code", flat=True)
+                .first()
+                or ""
+            )
+        else:
+            cached = page.locale.language_code
+        page._ilm_content_language = cached
+    return cached
+
+
+@register.filter
+def content_language(page) -> str:
+    """For `lang="..."` on a page's own text, which may not be in the interface language."""
+    return _content_language(page)
+
+
+@register.inclusion_tag("includes/content_language.html", takes_context=True)
+def content_language_notice(context):
+    """Say so when the reader's language has no translation of this page yet (ADR 0030).
+
+    The page is then an alias of the original: the interface stays in the reader's language,
+    the content is the original's; the note names that language and links every real
+    translation, so a reader of Russian on `/kk/` can go to `/ru/` knowingly.
+    """
+    page = context.get("page")
+    code = _content_language(page)
+    if not code or code == get_language() or not page.alias_of_id:
+        return {"notice": None}
+    names = dict(settings.LANGUAGES)
+    others = (
+        page.get_translations(inclusive=False)
+        .live()
+        .filter(alias_of__isnull=True)
+        .select_related("locale")
+        .order_by("locale__language_code")
+    )
+    return {
+        "notice": {
+            "code": code,
+            "name": names.get(code, code),
+            "interface_name": names.get(get_language(), get_language()),
+            "versions": [
+                {
+                    "code": other.locale.language_code,
+                    "name": names.get(other.locale.language_code, other.locale.language_code),
+                    "url": other.get_url(context.get("request")),
+                }
+                for other in others
+            ],
+        }
+    }
+
+
+@register.filter
+def language_names(codes) -> str:
+    """ "ru,kk" (as `catalogue_courses` annotates) as "Русский, Қазақ тілі"."""
+    names = dict(settings.LANGUAGES)
+    return ", ".join(names.get(code, code) for code in (codes or "").split(",") if code)
 
 
 @register.filter

@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
     "reports-cleanup": {"task": "reports.export_jobs_cleanup", "schedule": 60 * 60.0},
     "certificates-issue-missing": {"task": "certificates.issue_missing", "schedule": 10 * 60.0},
     "reports-recover": {"task": "reports.export_jobs_recover", "schedule": 30.0},
+    # Aliases are made on publish; the sweep covers a locale added later (ADR 0030).
+    "courses-language-versions": {
+        "task": "courses.language_versions_fill_all",
+        "schedule": 6 * 60 * 60.0,
+    },
 }
 
 

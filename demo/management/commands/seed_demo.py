@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from courses import language_versions
 from demo import pages, people, records
 from demo.content import COURSES, TRANSLATIONS
 from demo.content.institutions import DEMO_PASSWORD, PROGRAM
@@ -65,7 +66,12 @@ class Command(BaseCommand):
                 source = courses[translation["source"]["slug"]]
                 pages.course_translate(source, translation, user=admin)
             program = pages.program_build(PROGRAM)
-        self.stdout.write(f"  content ready after {time.monotonic() - started:.1f}s")
+        # Then every page in every language: an alias wherever no translation exists (ADR 0030).
+        aliases = language_versions.versions_fill_all()
+        self.stdout.write(
+            f"  content ready after {time.monotonic() - started:.1f}s "
+            f"({aliases} language versions added)"
+        )
 
         with transaction.atomic():
             ordered = [courses[slug] for slug, _required in PROGRAM["courses"]]
