@@ -45,7 +45,7 @@ help: ## List the targets
 # --- Environment --------------------------------------------------------------------------
 
 .PHONY: install
-install: $(INSTALL_STAMP) npm h5p-player ## Create .venv (Python from .python-version) and install pinned deps
+install: $(INSTALL_STAMP) npm h5p-player fonts ## Create .venv (Python from .python-version), pinned deps, fonts
 
 .PHONY: h5p-player
 h5p-player: $(INSTALL_STAMP) npm ## Copy the pinned h5p-standalone player into static files
@@ -79,6 +79,24 @@ npm: ## Install JavaScript packages in every folder with a package-lock.json
 			touch "$$dir/node_modules/.ilm-installed"; \
 		fi; \
 	done
+
+# The fonts the certificate PDF embeds (ADR 0032): Noto Sans for Latin and Cyrillic (Tajik,
+# Kazakh, Kyrgyz, Uzbek's ʻ), Noto Sans CJK SC for Chinese, and HarfBuzz's subsetter, without
+# which WeasyPrint spends about ten seconds cutting the CJK font down for each PDF. Debian's
+# packages, installed with apt only when missing: a second run costs an fc-list and an ldconfig.
+FONT_PACKAGES ?= fonts-noto-core fonts-noto-cjk libharfbuzz-subset0
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: fonts
+fonts: ## Install the fonts certificate PDFs embed (Noto Sans, Noto Sans CJK SC) when missing
+	@# Whole outputs are read (no grep -q): under pipefail a writer cut short would fail the test.
+	@if [ -n "$$(fc-list 'Noto Sans' family)" ] && [ -n "$$(fc-list 'Noto Sans CJK SC' family)" ] \
+		&& { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep libharfbuzz-subset >/dev/null; \
+		then exit 0; fi; \
+	command -v apt-get >/dev/null || { echo "Install the fonts Noto Sans and Noto Sans CJK SC" \
+		"and HarfBuzz's libharfbuzz-subset (Debian: $(FONT_PACKAGES))."; exit 1; }; \
+	echo "apt-get install $(FONT_PACKAGES)"; \
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $(FONT_PACKAGES)
 
 # --- Running ------------------------------------------------------------------------------
 
