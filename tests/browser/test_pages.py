@@ -121,3 +121,29 @@ def test_language_switch_changes_the_page_and_the_interface(page):
     assert tajik_form not in (english_form, russian_form)
     assert re.search("[ҳҷғқӯӣҲҶҒҚӮӢ]", tajik_form)
     assert_accessible(page)
+
+
+def test_a_kazakh_reader_keeps_the_kazakh_interface_on_a_course_written_in_russian(page):
+    from courses.language_versions import versions_fill_all
+
+    course = course_with_quiz(title="Основы машинного обучения")
+    versions_fill_all()
+
+    page.goto("/kk/catalogue/")
+    assert page.locator("html").get_attribute("lang") == "kk"
+    page.get_by_role("link", name="Основы машинного обучения").click()
+
+    page.wait_for_url(re.compile(r"^[^?]*/kk/"))
+    assert page.locator("html").get_attribute("lang") == "kk"
+    assert catalogue_link_text(page) == "Каталог"  # the Kazakh interface, not the English one
+    assert page.locator("h1").get_attribute("lang") == course.locale.language_code
+    assert page.locator(".content-language").is_visible()  # says the content is not in Kazakh
+    assert_accessible(page)
+
+    # Every switcher link leads to the same course in that language.
+    hrefs = page.locator(".language-switcher a").evaluate_all("els => els.map(e => e.href)")
+    assert len(hrefs) == 6
+    for href in hrefs:
+        response = page.goto(href)
+        assert response.status == 200, href
+        assert page.locator("h1").inner_text() == "Основы машинного обучения"
