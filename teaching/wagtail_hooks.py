@@ -1,26 +1,22 @@
 """Admin additions for authoring: the "translations needing work" report."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from courses.models import CoursePage
-
-from .translation_status import course_translation_states
+from .translation_status import translation_status_for
 
 
 @permission_required("wagtailadmin.access_admin", raise_exception=True)
 def translation_report(request):
-    explorable = PagePermissionPolicy().explorable_instances(request.user)
-    courses = CoursePage.objects.filter(pk__in=explorable.values_list("pk", flat=True))
     return render(
         request,
         "teaching/admin/translation_report.html",
-        {"states": course_translation_states(courses)},
+        {"rows": translation_status_for(request.user), "languages": settings.LANGUAGES},
     )
 
 
