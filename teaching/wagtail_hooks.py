@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .po_upload import guarded_upload_pofile
 from .translation_status import translation_status_for
 
 
@@ -23,6 +24,18 @@ def translation_report(request):
 @hooks.register("register_admin_urls")
 def register_translation_report_url():
     return [path("reports/course-translations/", translation_report, name="course_translations")]
+
+
+# Before wagtail-localize's own URLs, so this path answers first (see teaching.po_upload).
+@hooks.register("register_admin_urls", order=-1)
+def register_guarded_po_upload_url():
+    return [
+        path(
+            "localize/translate/<int:translation_id>/pofile/upload/",
+            guarded_upload_pofile,
+            name="teaching_upload_pofile",
+        )
+    ]
 
 
 @hooks.register("register_reports_menu_item")
