@@ -32,8 +32,9 @@ class Cell:
     total: int | None = None
     # Where to act: the translate form (missing) or the page editor (an existing page).
     action_url: str = ""
-    # For a wagtail-localize translation: its PO download and "Sync translated pages".
+    # For a wagtail-localize translation: its PO download and upload, "Sync translated pages".
     po_download_url: str = ""
+    po_upload_url: str = ""
     sync_url: str = ""
 
 
@@ -171,6 +172,7 @@ def _cell(language, original, page, translations) -> Cell:
         total=total,
         action_url=edit_url,
         po_download_url=reverse("wagtail_localize:download_pofile", args=[translation.pk]),
+        po_upload_url=reverse("wagtail_localize:upload_pofile", args=[translation.pk]),
         sync_url=reverse("wagtail_localize:update_translations", args=[source.pk]),
     )
 

@@ -101,3 +101,23 @@ def test_a_po_file_of_another_translation_is_refused(client, setup):
     [message] = [str(m) for m in response.context["messages"]]
     assert "not downloaded for this translation" in message
     assert not StringTranslation.objects.exists()
+
+
+def test_the_upload_form_in_the_teaching_table_imports_and_comes_back(client, setup):
+    university, _course, translation = setup
+    client.force_login(f.make_member("instructor", university))
+    dashboard = reverse("teaching:runs")
+    html = client.get(dashboard).content.decode()
+    upload_url = reverse("wagtail_localize:upload_pofile", args=[translation.pk])
+    assert f'action="{upload_url}"' in html
+    po = download(client, translation)
+    for entry in po:
+        entry.msgstr = f"ru-{entry.msgid}"
+    response = client.post(
+        upload_url,
+        {"file": SimpleUploadedFile("course.po", str(po).encode()), "next": dashboard},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == dashboard
+    assert "Complete" in response.content.decode()
+    assert StringTranslation.objects.filter(locale=locale("ru")).count() == len(po)
