@@ -110,6 +110,7 @@ def test_the_upload_form_in_the_teaching_table_imports_and_comes_back(client, se
     html = client.get(dashboard).content.decode()
     upload_url = reverse("wagtail_localize:upload_pofile", args=[translation.pk])
     assert f'action="{upload_url}"' in html
+    assert f'name="next" value="{dashboard}"' in html
     po = download(client, translation)
     for entry in po:
         entry.msgstr = f"ru-{entry.msgid}"

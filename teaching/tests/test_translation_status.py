@@ -173,3 +173,20 @@ def test_the_teaching_dashboard_shows_the_table(client, course):
     assert "Translations" in html
     assert "Translated" in html
     assert "Complete" in html
+    # Seven language columns do not fit 360 px: the table scrolls inside its own box.
+    assert 'class="translation-status" role="region"' in html
+    assert "overflow-x:auto" in html
+
+
+def test_the_table_labels_are_translated(client, course):
+    from django.utils import translation
+
+    translate(course, "ru", strings="all")
+    a = course.get_parent().specific.university
+    client.force_login(f.make_member("instructor", a))
+    with translation.override("ru"):
+        url = reverse("teaching:runs")
+    html = client.get(url).content.decode()
+    assert "Переводы" in html
+    assert "Готово" in html
+    assert "Оригинал" in html
