@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import override
 from wagtail.models import Locale
 from wagtail_localize.models import Translation
 from wagtail_localize.operations import TranslationCreator
@@ -179,12 +180,10 @@ def test_the_teaching_dashboard_shows_the_table(client, course):
 
 
 def test_the_table_labels_are_translated(client, course):
-    from django.utils import translation
-
     translate(course, "ru", strings="all")
     a = course.get_parent().specific.university
     client.force_login(f.make_member("instructor", a))
-    with translation.override("ru"):
+    with override("ru"):
         url = reverse("teaching:runs")
     html = client.get(url).content.decode()
     assert "Переводы" in html
