@@ -3,6 +3,7 @@ then a selector or a service."""
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
@@ -17,12 +18,21 @@ from . import enrollment_csv, selectors, services
 from .access import run_for_enrollment_staff, run_for_teaching, runs_for_teaching
 from .csv_safety import spreadsheet_safe
 from .forms import AnnouncementForm, BulkEnrollmentForm
+from .translation_status import translation_status_for
 
 
 @login_required
 def run_list(request):
     runs = runs_for_teaching(request.user).order_by("-starts_on", "pk")
-    return render(request, "teaching/run_list.html", {"runs": runs})
+    return render(
+        request,
+        "teaching/run_list.html",
+        {
+            "runs": runs,
+            "translation_rows": translation_status_for(request.user),
+            "languages": settings.LANGUAGES,
+        },
+    )
 
 
 def _roster_params(request):
