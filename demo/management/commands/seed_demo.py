@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import pages, people, records
+from demo import pages, people, records, translations
 from demo.content import COURSES, TRANSLATIONS
 from demo.content.institutions import DEMO_PASSWORD, PROGRAM
 
@@ -65,6 +65,8 @@ class Command(BaseCommand):
                 source = courses[translation["source"]["slug"]]
                 pages.course_translate(source, translation, user=admin)
             program = pages.program_build(PROGRAM)
+            translations.titles_ensure(user=admin)
+            translations.outdated_ensure(user=admin)
         self.stdout.write(f"  content ready after {time.monotonic() - started:.1f}s")
 
         with transaction.atomic():
