@@ -19,14 +19,9 @@ from wagtail_localize.models import (
 
 from courses.models import CoursePage, ProgramPage
 from demo.content.titles import OUTDATED, TITLES
+from demo.pages import ancestors_ensure, translated_or_none
 
 LANGUAGES = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
-
-
-def translated_or_none(page: Page, locale: Locale) -> Page | None:
-    """The page's real translation into `locale`; an alias does not count."""
-    existing = page.get_translation_or_none(locale)
-    return existing if existing is not None and existing.alias_of_id is None else None
 
 
 @transaction.atomic
@@ -42,7 +37,7 @@ def titles_translate(page: Page, language: str, title: str, summary: str, *, use
     existing = translated_or_none(page, locale)
     if existing is not None:
         return existing.specific
-    _ancestors_ensure(page, locale)
+    ancestors_ensure(page, locale)
     source, _created = TranslationSource.get_or_create_from_instance(page)
     wanted = {"title": title, "summary": summary}
     segments = StringSegment.objects.filter(
@@ -67,14 +62,6 @@ def titles_translate(page: Page, language: str, title: str, summary: str, *, use
     translated = page.get_translation(locale)
     translated.get_latest_revision().publish(user=user)
     return translated.specific
-
-
-def _ancestors_ensure(page: Page, locale: Locale) -> None:
-    # Top down, so each alias finds its own parent already in `locale`.
-    for ancestor in page.get_ancestors().filter(depth__gt=1).specific():
-        if ancestor.get_translation_or_none(locale) is None:
-            original = ancestor.alias_of.specific if ancestor.alias_of_id else ancestor
-            original.copy_for_translation(locale, alias=True)
 
 
 def titles_ensure(*, user=None) -> int:
