@@ -59,9 +59,8 @@ def titles_translate(page: Page, language: str, title: str, summary: str, *, use
     source.create_or_update_translation(
         locale, user=user, publish=False, copy_parent_pages=False, fallback=True
     )
-    translated = page.get_translation(locale)
-    translated.get_latest_revision().publish(user=user)
-    return translated.specific
+    page.get_translation(locale).get_latest_revision().publish(user=user)
+    return page.get_translation(locale).specific
 
 
 def titles_ensure(*, user=None) -> int:
