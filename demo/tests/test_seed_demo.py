@@ -100,6 +100,14 @@ def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
     response = client.get(translated.get_url())
     assert response.status_code == 200
     assert "Предвзятость попадает в систему" in response.content.decode()
+    # The Kazakh lesson and a title-only Chinese course page are served as well.
+    kk_lesson = LessonPage.objects.get(slug="measuring-bias", locale__language_code="kk")
+    response = client.get(kk_lesson.get_url())
+    assert response.status_code == 200
+    assert "Біржақтылық жүйеге" in response.content.decode()
+    zh_course = CoursePage.objects.get(slug="computer-vision", locale__language_code="zh-hans")
+    response = client.get(zh_course.get_url())
+    assert response.status_code == 200 and "计算机视觉基础" in response.content.decode()
 
     assert_every_program_and_course_is_translated()
     assert_two_courses_are_fully_translated_into_three_languages()
