@@ -65,8 +65,10 @@ class Command(BaseCommand):
                 source = courses[translation["source"]["slug"]]
                 pages.course_translate(source, translation, user=admin)
             program = pages.program_build(PROGRAM)
-            translations.titles_ensure(user=admin)
+            made = translations.titles_ensure(user=admin)
             translations.outdated_ensure(user=admin)
+        if made:
+            self.stdout.write(f"  {made} program and course pages translated (title and summary)")
         self.stdout.write(f"  content ready after {time.monotonic() - started:.1f}s")
 
         with transaction.atomic():
