@@ -31,7 +31,7 @@ paytda ularga javob berishda davom etish uchun vositalar beradi.</p>
     ],
     "modules": [
         module(
-            "Zarar, adolat va xolislik",
+            "Zarar, adolat va tarafkashlik",
             "harms-and-fairness",
             "<p>Adolatsizlik tizimga qayerdan kiradi va uni qanday oʻlchash mumkin.</p>",
             [
@@ -57,12 +57,12 @@ zararning ikkala turi ham nomlanishi kerak.</p>
                     ],
                 ),
                 lesson(
-                    "Xolislikni qanday oʻlchash kerak",
+                    "Tarafkashlikni qanday oʻlchash kerak",
                     "measuring-bias",
                     body=[
                         text("""
-<p>Xolislik buzilishi tizimga baʼzi guruhlar kam aks etgan maʼlumotlar, oʻtmishdagi qarorlarni
-takrorlaydigan belgilar va bilvosita belgilar orqali kiradi — tuman yoki familiya etnik
+<p>Tarafkashlik tizimga baʼzi guruhlar kam aks etgan maʼlumotlar, oʻtmishdagi qarorlarni
+takrorlaydigan yorliqlar va bilvosita belgilar orqali kiradi — tuman yoki familiya etnik
 mansublik oʻrnini bosishi mumkin. Uni topish uchun guruhlar oʻrtasidagi xatolar chastotasini
 solishtiring: har bir hududda, til yoki jins boʻyicha talablarga mos arizachilarning qancha
 qismi rad etilganini.</p>
@@ -71,7 +71,7 @@ qoʻyilishi va asoslanishi kerak boʻlgan siyosiy qaror. Hech qachon yoʻl qoʻy
 yagona narsa — umuman oʻlchamaslik.</p>
 """),
                         quiz(
-                            "Zarar va xolislik",
+                            "Zarar va tarafkashlik",
                             [
                                 question(
                                     "Taʼsirni baholash nimadan boshlanishi kerak?",
