@@ -17,6 +17,7 @@ from demo.content.blocks import lesson, module, question, quiz, text
 from demo.content.institutions import DEMO_PASSWORD, PROGRAM
 from demo.content.titles import OUTDATED, TITLES
 from learning.models import Enrollment, LessonProgress, QuizAttempt
+from teaching import translation_status
 from universities.models import University
 
 User = get_user_model()
@@ -180,6 +181,17 @@ def assert_one_course_translation_is_outdated():
             other = pages._source_course(data["slug"])
             other_source = TranslationSource.objects.get_for_instance(other)
             assert other.last_published_at <= other_source.last_updated_at, data["slug"]
+
+    # The teaching dashboard shows all three states: outdated, complete, and title-only.
+    states = {
+        (state.course.slug, state.language): state.state
+        for state in translation_status.course_translation_states()
+    }
+    outdated = {key for key, state in states.items() if state == translation_status.SOURCE_CHANGED}
+    assert outdated == {(OUTDATED["slug"], language) for language in TITLES[OUTDATED["slug"]]}
+    complete = {key for key, state in states.items() if state == translation_status.UP_TO_DATE}
+    assert complete == {(data["source"]["slug"], data["locale"]) for data in TRANSLATIONS}
+    assert translation_status.INCOMPLETE in states.values()
 
 
 def tiny_course() -> dict:
