@@ -282,6 +282,7 @@ def course_translate(course: CoursePage, data: dict, *, user=None) -> CoursePage
             body = with_block_ids(lesson_data["body"], course.slug, m_index, source_lesson["slug"])
             pairs.append((lesson, LessonPage(title=lesson_data["title"], body=body)))
 
+    ancestors_ensure(course, locale)
     for page, stand_in in pairs:
         stand_in.slug = page.slug
         source, _created = TranslationSource.get_or_create_from_instance(page.specific)
@@ -290,7 +291,7 @@ def course_translate(course: CoursePage, data: dict, *, user=None) -> CoursePage
     # draft and published here: wagtail-localize's own publish waits for the transaction to
     # commit and then writes a stale copy of the page over its tree position (numchild).
     for page, _stand_in in pairs:
-        if page.get_translation_or_none(locale) is not None:
+        if translated_or_none(page, locale) is not None:
             continue
         source = TranslationSource.objects.get_for_instance(page.specific)
         Translation.objects.get_or_create(source=source, target_locale=locale)
@@ -299,6 +300,25 @@ def course_translate(course: CoursePage, data: dict, *, user=None) -> CoursePage
         )
         page.get_translation(locale).get_latest_revision().publish(user=user)
     return course.get_translation(locale)
+
+
+def translated_or_none(page: Page, locale: Locale) -> Page | None:
+    """The page's real translation into `locale`; an alias standing in for it does not count."""
+    existing = page.get_translation_or_none(locale)
+    return existing if existing is not None and existing.alias_of_id is None else None
+
+
+def ancestors_ensure(page: Page, locale: Locale) -> None:
+    """Give every ancestor of `page` a version in `locale`, as an alias where none exists.
+
+    Translating with wagtail-localize's `copy_parent_pages` would copy them as real pages
+    instead, which would then pass for translations nobody made.
+    """
+    # Top down, so each alias finds its own parent already in `locale`.
+    for ancestor in page.get_ancestors().filter(depth__gt=1).specific():
+        if ancestor.get_translation_or_none(locale) is None:
+            original = ancestor.alias_of.specific if ancestor.alias_of_id else ancestor
+            original.copy_for_translation(locale, alias=True)
 
 
 def _course_stand_in(course: CoursePage, data: dict, source_data: dict) -> CoursePage:

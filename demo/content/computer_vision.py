@@ -1,5 +1,10 @@
 """Асосҳои биниши компютерӣ (Foundations of Computer Vision) — taught in Tajik by Demo Dushanbe
-Technical University with Demo Bishkek Polytechnic University. Requires ML foundations."""
+Technical University with Demo Bishkek Polytechnic University. Requires ML foundations.
+
+Translated whole into Russian, Kazakh and Uzbek through wagtail-localize: see
+`computer_vision_ru.py`, `computer_vision_kk.py` and `computer_vision_uz.py`, which mirror this
+module block for block.
+"""
 
 from .blocks import callout, code, lesson, module, question, quiz, text
 

@@ -1,7 +1,8 @@
 """Responsible AI and Governance — taught in English by Demo Bishkek Polytechnic University.
 
-Translated into Russian through wagtail-localize: see `responsible_ai_ru.py`, which mirrors this
-module block for block.
+Translated whole into Russian, Kazakh and Uzbek through wagtail-localize: see
+`responsible_ai_ru.py`, `responsible_ai_kk.py` and `responsible_ai_uz.py`, which mirror this module
+block for block.
 """
 
 from .blocks import callout, lesson, module, question, quiz, text

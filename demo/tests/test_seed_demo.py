@@ -7,13 +7,17 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
+from wagtail.models import Locale, Page
+from wagtail_localize.models import Translation, TranslationSource
 
-from courses.models import CoursePage, CourseRun, LessonPage, ProgramPage
-from demo import pages, people
+from courses.models import CoursePage, CourseRun, LessonPage, ModulePage, ProgramPage
+from demo import pages, people, translations
 from demo.content import COURSES, TRANSLATIONS
 from demo.content.blocks import lesson, module, question, quiz, text
 from demo.content.institutions import DEMO_PASSWORD, PROGRAM
+from demo.content.titles import OUTDATED, TITLES
 from learning.models import Enrollment, LessonProgress, QuizAttempt
+from teaching import translation_status
 from universities.models import University
 
 User = get_user_model()
@@ -70,7 +74,7 @@ def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
     ru_lessons = LessonPage.objects.descendant_of(translated).live()
     assert ru_lessons.count() == LessonPage.objects.descendant_of(translated.source_page).count()
 
-    program = ProgramPage.objects.get(slug=PROGRAM["slug"])
+    program = ProgramPage.objects.get(slug=PROGRAM["slug"], locale__language_code="en")
     assert program.partner_universities.count() == 4
     assert program.program_courses.filter(is_required=True).count() == 4
 
@@ -97,12 +101,101 @@ def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
     response = client.get(translated.get_url())
     assert response.status_code == 200
     assert "Предвзятость попадает в систему" in response.content.decode()
+    # The Kazakh lesson and a title-only Chinese course page are served as well.
+    kk_lesson = LessonPage.objects.get(slug="measuring-bias", locale__language_code="kk")
+    response = client.get(kk_lesson.get_url())
+    assert response.status_code == 200
+    assert "Біржақтылық жүйеге" in response.content.decode()
+    zh_course = CoursePage.objects.get(slug="computer-vision", locale__language_code="zh-hans")
+    response = client.get(zh_course.get_url())
+    assert response.status_code == 200 and "计算机视觉基础" in response.content.decode()
+
+    assert_every_program_and_course_is_translated()
+    assert_two_courses_are_fully_translated_into_three_languages()
+    assert_one_course_translation_is_outdated()
 
 
-@pytest.mark.django_db
-def test_a_translation_that_does_not_mirror_its_course_is_refused_and_writes_nothing():
-    people.universities_ensure()
-    course_data = {
+def assert_every_program_and_course_is_translated():
+    """A real (not alias) live translation in every other locale, with its own title."""
+    originals = [pages._source_course(c["slug"]) for c in COURSES]
+    originals.append(ProgramPage.objects.filter(slug=PROGRAM["slug"]).order_by("pk").first())
+    assert len(TITLES) == len(originals)
+    for original in originals:
+        versions = {
+            page.locale.language_code: page
+            for page in Page.objects.filter(translation_key=original.translation_key)
+            .select_related("locale")
+            .specific()
+        }
+        assert set(versions) == set(translations.LANGUAGES), original.slug
+        for language, page in versions.items():
+            assert page.live and page.alias_of_id is None, (original.slug, language)
+            if page.pk == original.pk:
+                continue
+            assert (page.title, page.summary) == TITLES[original.slug][language]
+            assert page.title != original.title
+            assert Translation.objects.filter(
+                source__object_id=original.translation_key, target_locale=page.locale
+            ).exists()
+
+
+def assert_two_courses_are_fully_translated_into_three_languages():
+    full = {}
+    for data in TRANSLATIONS:
+        full.setdefault(data["source"]["slug"], set()).add(data["locale"])
+    assert len([slug for slug, languages in full.items() if len(languages) >= 3]) >= 2
+    for slug, languages in full.items():
+        course = pages._source_course(slug)
+        descendants = list(course.get_descendants().specific())
+        assert len(descendants) >= 6
+        for language in languages:
+            locale = Locale.objects.get(language_code=language)
+            for page in [course, *descendants]:
+                translated = pages.translated_or_none(page, locale)
+                assert translated is not None and translated.live, (slug, language, page.slug)
+                assert translated.title != page.title, (slug, language, page.slug)
+            lessons = LessonPage.objects.filter(locale=locale).descendant_of(
+                course.get_translation(locale)
+            )
+            texts = [str(block.value) for page in lessons for block in page.body]
+            source_texts = [
+                str(block.value)
+                for page in LessonPage.objects.descendant_of(course)
+                for block in page.body
+            ]
+            # Lesson text and quizzes are translated too; only the code samples read the same.
+            assert len(set(texts) & set(source_texts)) <= 1, (slug, language)
+
+
+def assert_one_course_translation_is_outdated():
+    course = pages._source_course(OUTDATED["slug"])
+    assert course.summary == OUTDATED["summary"]
+    source = TranslationSource.objects.get_for_instance(course)
+    assert course.last_published_at > source.last_updated_at
+    # Its translations still show the summary they were made from.
+    translated = course.get_translation(Locale.objects.get(language_code="kk"))
+    assert translated.summary == TITLES[OUTDATED["slug"]]["kk"][1]
+    # Every other demo course's translations are up to date with their source.
+    for data in COURSES:
+        if data["slug"] != OUTDATED["slug"]:
+            other = pages._source_course(data["slug"])
+            other_source = TranslationSource.objects.get_for_instance(other)
+            assert other.last_published_at <= other_source.last_updated_at, data["slug"]
+
+    # The teaching dashboard shows all three states: outdated, complete, and title-only.
+    states = {
+        (state.course.slug, state.language): state.state
+        for state in translation_status.course_translation_states()
+    }
+    outdated = {key for key, state in states.items() if state == translation_status.SOURCE_CHANGED}
+    assert outdated == {(OUTDATED["slug"], language) for language in TITLES[OUTDATED["slug"]]}
+    complete = {key for key, state in states.items() if state == translation_status.UP_TO_DATE}
+    assert complete == {(data["source"]["slug"], data["locale"]) for data in TRANSLATIONS}
+    assert translation_status.INCOMPLETE in states.values()
+
+
+def tiny_course() -> dict:
+    return {
         "slug": "tiny-course",
         "university": "demo-dtu",
         "co_teaching": [],
@@ -132,6 +225,12 @@ def test_a_translation_that_does_not_mirror_its_course_is_refused_and_writes_not
             )
         ],
     }
+
+
+@pytest.mark.django_db
+def test_a_translation_that_does_not_mirror_its_course_is_refused_and_writes_nothing():
+    people.universities_ensure()
+    course_data = tiny_course()
     course, created = pages.course_build(course_data, instructors=[])
     assert created
     good = {
@@ -170,3 +269,52 @@ def test_block_ids_are_stable_and_shared_by_identical_positions():
     choices = first[1]["value"]["questions"][0]["value"]["choices"]
     assert len({c["id"] for c in choices}) == 2
     assert "id" not in body[0]  # the content module's data is left untouched
+
+
+@pytest.mark.django_db
+def test_a_title_and_summary_translation_covers_the_page_alone_and_converts_an_alias():
+    people.universities_ensure()
+    course, _created = pages.course_build(tiny_course(), instructors=[])
+    kk = Locale.objects.get(language_code="kk")
+
+    translated = translations.titles_translate(course, "kk", "Шағын курс", "Екі абзац.")
+    assert (translated.title, translated.summary) == ("Шағын курс", "Екі абзац.")
+    assert translated.live and translated.alias_of_id is None
+    # What nobody translated yet reads as the source; the modules are not translated at all.
+    assert translated.description == course.description
+    assert ModulePage.objects.filter(locale=kk).count() == 0
+    # The parents in Kazakh are aliases of the originals, not pages passing for translations.
+    assert all(p.alias_of_id for p in translated.get_ancestors().filter(depth__gt=1))
+
+    before = row_counts()
+    again = translations.titles_translate(course, "kk", "Другое", "Другое.")
+    assert again.pk == translated.pk and again.title == "Шағын курс"
+    assert row_counts() == before
+
+    # An alias already in the page's place becomes the translation, at the same address.
+    uz = Locale.objects.get(language_code="uz")
+    pages.ancestors_ensure(course, uz)
+    alias = course.copy_for_translation(uz, alias=True)
+    converted = translations.titles_translate(course, "uz", "Kichik kurs", "Ikki xatboshi.")
+    assert converted.pk == alias.pk and converted.alias_of_id is None
+    assert converted.title == "Kichik kurs" and converted.live
+
+
+def test_titles_cover_every_page_in_every_other_language_in_the_right_script():
+    slugs = [c["slug"] for c in COURSES] + [PROGRAM["slug"]]
+    originals = {c["slug"]: c for c in COURSES} | {PROGRAM["slug"]: {**PROGRAM, "language": "en"}}
+    assert sorted(TITLES) == sorted(slugs)
+    for slug, by_language in TITLES.items():
+        original = originals[slug]
+        expected = {"en", "ru", "tg", "kk", "uz", "ky", "zh-hans"} - {original["language"]}
+        assert set(by_language) == expected, slug
+        for title, summary in by_language.values():
+            assert title != original["title"] and summary != original["summary"]
+            assert len(title) <= 255 and len(summary) <= 300
+        # Uzbek Latin writes oʻ and gʻ with U+02BB, never with an apostrophe or a quote mark.
+        uzbek = " ".join(by_language["uz"])
+        assert not any(bad in uzbek for bad in ("o'", "g'", "o‘", "g‘", "o’", "g’", "O'", "G'"))
+    assert "\u02bb" in " ".join(" ".join(t["uz"]) for t in TITLES.values())
+    # Whole-course translations use the same title and summary as the catalogue.
+    for data in TRANSLATIONS:
+        assert (data["title"], data["summary"]) == TITLES[data["source"]["slug"]][data["locale"]]

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from courses import language_versions
-from demo import pages, people, records
+from demo import pages, people, records, translations
 from demo.content import COURSES, TRANSLATIONS
 from demo.content.institutions import DEMO_PASSWORD, PROGRAM
 
@@ -66,6 +66,10 @@ class Command(BaseCommand):
                 source = courses[translation["source"]["slug"]]
                 pages.course_translate(source, translation, user=admin)
             program = pages.program_build(PROGRAM)
+            made = translations.titles_ensure(user=admin)
+            translations.outdated_ensure(user=admin)
+        if made:
+            self.stdout.write(f"  {made} program and course pages translated (title and summary)")
         # Then every page in every language: an alias wherever no translation exists (ADR 0030).
         aliases = language_versions.versions_fill_all()
         self.stdout.write(
