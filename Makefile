@@ -27,6 +27,8 @@ NPM_DIRS ?= $(patsubst %/package-lock.json,%,$(filter-out %/node_modules/package
 # production's, from /etc/ilm.env) never decides what `make run` or `make test` runs with.
 # Server processes default to production (lms/wsgi.py, lms/celery.py); manage.py to dev.
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
+# `make run`: dev with debug off, so the demo shows its own translated error pages.
+DEMO := DJANGO_SETTINGS_MODULE=lms.settings.demo
 TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
 
 # The suite that `make test` runs on SQLite: PostgreSQL-only, browser and live-service tests
@@ -110,11 +112,11 @@ seed: migrate ## Load the demo content (idempotent) and print the demo accounts
 
 .PHONY: run
 run: install ## Install, migrate, seed the demo, serve on 127.0.0.1:PORT (default 8000)
-	$(DEV) $(PY) manage.py migrate --no-input
-	$(DEV) $(PY) manage.py collectstatic --no-input --verbosity 0
-	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
+	$(DEMO) $(PY) manage.py migrate --no-input
+	$(DEMO) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(DEMO) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo --force
 	@echo "Serving on http://127.0.0.1:$(PORT)/en/ (Ctrl-C stops it)"
-	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # --- Quality ------------------------------------------------------------------------------
 
