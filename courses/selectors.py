@@ -234,13 +234,15 @@ def teaching_languages_annotation() -> Concat:
         _full_translations()
         .order_by()
         .values("translation_key")
-        .annotate(codes=StringAgg("locale__language_code", Value(",")))
+        .annotate(
+            codes=StringAgg("locale__language_code", Value(","), output_field=CharField())
+        )
         .values("codes")[:1]
     )
     return Concat(
         F("language"),
         Value(","),
-        Coalesce(Subquery(translated), Value("")),
+        Coalesce(Subquery(translated, output_field=CharField()), Value("")),
         output_field=CharField(),
     )
 
