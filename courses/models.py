@@ -30,6 +30,7 @@ from wagtail.search import index
 
 from universities.models import Membership
 
+from .admin_forms import CoursePageAdminForm
 from .blocks import LessonBodyBlock
 
 
@@ -193,6 +194,10 @@ class CoursePage(Page):
     ]
     parent_page_types = ["courses.UniversityPage"]
     subpage_types = ["courses.ModulePage"]
+    base_form_class = CoursePageAdminForm
+    # The admin lists modules in course order (the tree order learners follow), not by
+    # latest edit, Wagtail's default: editing a module must not move it to the top.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = _("course")
@@ -252,6 +257,8 @@ class ModulePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
+    base_form_class = CoursePageAdminForm
+    admin_default_ordering = "ord"  # lessons in course order, as for modules
 
     class Meta:
         verbose_name = _("module")
@@ -277,6 +284,7 @@ class LessonPage(Page):
     ]
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
+    base_form_class = CoursePageAdminForm
 
     class Meta:
         verbose_name = _("lesson")
@@ -349,6 +357,7 @@ class ProgramPage(Page):
     ]
     parent_page_types = ["courses.ProgramIndexPage"]
     subpage_types = []
+    base_form_class = CoursePageAdminForm
 
     class Meta:
         verbose_name = _("program")

@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
+from .abandoned_drafts import SLUG_RELEASED
 from .models import CoursePage, UniversityPage
 from .run_admin import course_run_viewset
 
@@ -24,3 +26,12 @@ def only_editors_create_courses(request, parent_page, page_class):
         messages.error(request, _("Only the university's editors can create courses."))
         return redirect("wagtailadmin_explore", parent_page.pk)
     return None
+
+
+@hooks.register("register_log_actions")
+def register_course_log_actions(actions):
+    actions.register_action(
+        SLUG_RELEASED,
+        gettext_lazy("Give the address to a new page"),
+        gettext_lazy("Address given to a new page of the same name; this draft moved aside"),
+    )
