@@ -6,6 +6,7 @@ from wagtail import hooks
 
 from .abandoned_drafts import SLUG_RELEASED
 from .models import CoursePage, UniversityPage
+from .review_queue import ReviewQueuePanel
 from .run_admin import course_run_viewset
 
 
@@ -35,3 +36,11 @@ def register_course_log_actions(actions):
         gettext_lazy("Give the address to a new page"),
         gettext_lazy("Address given to a new page of the same name; this draft moved aside"),
     )
+
+
+@hooks.register("construct_homepage_panels")
+def review_queue_with_context(request, panels):
+    """Wagtail's "Awaiting your review" gives way to the same list with course context."""
+    panels[:] = [
+        ReviewQueuePanel() if panel.name == ReviewQueuePanel.name else panel for panel in panels
+    ]
