@@ -31,6 +31,7 @@ from universities.roles import (
     university_roles_provision,
 )
 
+from .language_versions import original_of
 from .models import CourseInstructor, CoursePage, UniversityPage
 
 CO_INSTRUCTOR_PAGE_PERMISSIONS = ("add", "change")
@@ -93,7 +94,34 @@ def course_instructors_sync(course) -> Group | None:
 
 
 def program_workflow_name(program) -> str:
-    return f"program {program.translation_key} partner approval"
+    """What authors read on the submit button: "Submit to <program title>", the title it was
+    first written with, so that every language version shares one name."""
+    return original_of(program).title
+
+
+def _program_workflow(program) -> Workflow:
+    """The one workflow of all language versions of a program, found through the pages it is
+    assigned to (its name is for people, not for finding it)."""
+    name = program_workflow_name(program)
+    workflow = Workflow.objects.filter(
+        workflow_pages__page__translation_key=program.translation_key
+    ).first() or Workflow.objects.create(name=name)
+    if workflow.name != name:
+        workflow.name = name
+        workflow.save(update_fields=["name"])
+    return workflow
+
+
+def _program_approval_task(university: University) -> GroupApprovalTask:
+    linked = University.objects.select_related("program_approval_task").get(pk=university.pk)
+    task = linked.program_approval_task
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=university.name)
+        University.objects.filter(pk=university.pk).update(program_approval_task=task)
+    elif task.name != university.name:
+        task.name = university.name
+        task.save(update_fields=["name"])
+    return task
 
 
 def program_universities(program) -> list[University]:
@@ -119,13 +147,11 @@ def program_workflow_sync(program) -> Workflow:
     """
     program = program.specific
     universities = program_universities(program)
-    workflow, _created = Workflow.objects.get_or_create(name=program_workflow_name(program))
+    workflow = _program_workflow(program)
     wanted_tasks = []
     for university in universities:
         roles = university_roles_provision(university)
-        task = GroupApprovalTask.objects.filter(name=f"{university.code} program approval").first()
-        if task is None:
-            task = GroupApprovalTask.objects.create(name=f"{university.code} program approval")
+        task = _program_approval_task(university)
         task.groups.add(roles.editors)
         wanted_tasks.append(task)
         for kind in ("add", "change"):

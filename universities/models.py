@@ -29,6 +29,33 @@ class University(models.Model):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_demo = models.BooleanField(_("demo institution"), default=False)
+    # The Wagtail workflow and approval tasks made for the university (`universities.roles`).
+    # Linked, not found by name, so their names can be the university's own, which is what
+    # authors read ("Submit to Tajik Technical University"), and follow a renamed university.
+    approval_workflow = models.OneToOneField(
+        "wagtailcore.Workflow",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approval_task = models.OneToOneField(
+        "wagtailcore.GroupApprovalTask",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    program_approval_task = models.OneToOneField(
+        "wagtailcore.GroupApprovalTask",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["name"]

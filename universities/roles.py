@@ -1,10 +1,11 @@
 """Wagtail groups, permissions and workflows that follow from universities and memberships.
 
 Every university gets three groups ("<code> editors", "<code> instructors", "<code>
-registrars"), a collection for its images and documents and a "<code> course approval"
-workflow. Memberships put people into those groups. The rights those groups hold on the page
-tree (the university's `UniversityPage` sections, co-instructed courses, joint programs) are
-granted by `courses.permissions`, which listens to `university_roles_provisioned`.
+registrars"), a collection for its images and documents and a course approval workflow,
+named after the university and linked from it. Memberships put people into those groups.
+The rights those groups hold on the page tree (the university's `UniversityPage` sections,
+co-instructed courses, joint programs) are granted by `courses.permissions`, which listens
+to `university_roles_provisioned`.
 
 Everything here is idempotent: calling it again after a change brings permissions back in
 line with the memberships and the page tree, so receivers, `seed_demo` and tests can all call
@@ -78,7 +79,19 @@ def group_name(university: University, role: str) -> str:
 
 
 def workflow_name(university: University) -> str:
-    return f"{university.code} course approval"
+    """What authors read on the submit button: "Submit to <university>". The workflow and
+    its tasks are linked from the university, so this name is never used to find them."""
+    return university.name
+
+
+def _linked(model, current, *, name: str):
+    """The linked workflow or task, created when missing and renamed to `name` if needed."""
+    if current is None:
+        return model.objects.create(name=name)
+    if current.name != name:
+        current.name = name
+        current.save(update_fields=["name"])
+    return current
 
 
 def permission_by_label(label: str) -> Permission:
@@ -147,13 +160,23 @@ def university_roles_provision(university: University) -> UniversityRoles:
                     group=group, collection=collection, permission=permission
                 )
 
-    task = GroupApprovalTask.objects.filter(name=f"{university.code} editors approval").first()
-    if task is None:
-        task = GroupApprovalTask.objects.create(name=f"{university.code} editors approval")
+    # Read the links afresh: a caller's instance may predate the first provisioning.
+    linked = (
+        University.objects.select_related("approval_workflow", "approval_task")
+        .only("name", "approval_workflow", "approval_task")
+        .get(pk=university.pk)
+    )
+    name = workflow_name(linked)
+    task = _linked(GroupApprovalTask, linked.approval_task, name=name)
     task.groups.add(groups[Role.EDITOR])
-    workflow, _created = Workflow.objects.get_or_create(name=workflow_name(university))
+    workflow = _linked(Workflow, linked.approval_workflow, name=name)
     if not workflow.workflow_tasks.filter(task=task).exists():
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    if (linked.approval_task_id, linked.approval_workflow_id) != (task.pk, workflow.pk):
+        University.objects.filter(pk=university.pk).update(
+            approval_task=task, approval_workflow=workflow
+        )
+    university.approval_task, university.approval_workflow = task, workflow
 
     provisioned = UniversityRoles(
         groups=groups, collection=collection, workflow=workflow, approval_task=task

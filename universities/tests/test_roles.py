@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from wagtail.models import GroupPagePermission, Page, WorkflowPage
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage
 
 from audit.models import AuditEvent
 from courses.models import UniversityPage
@@ -33,12 +33,26 @@ def test_creating_a_university_creates_its_groups_collection_and_workflow(uni_a)
     assert names == {"aaa editors", "aaa instructors", "aaa registrars"}
     provisioned = roles.university_roles_provision(uni_a)
     assert provisioned.collection.name == "University A (aaa)"
-    assert provisioned.workflow.name == "aaa course approval"
+    assert provisioned.workflow.name == uni_a.name
     assert list(provisioned.approval_task.groups.all()) == [provisioned.editors]
     # Idempotent: a second run changes nothing.
     before = GroupPagePermission.objects.count()
-    roles.university_roles_provision(uni_a)
+    again = roles.university_roles_provision(uni_a)
     assert GroupPagePermission.objects.count() == before
+    assert (again.workflow.pk, again.approval_task.pk) == (
+        provisioned.workflow.pk,
+        provisioned.approval_task.pk,
+    )
+
+
+def test_a_renamed_university_keeps_its_workflow_under_the_new_name(uni_a):
+    provisioned = roles.university_roles_provision(uni_a)
+    uni_a.name = "Renamed University"
+    uni_a.save()
+    again = roles.university_roles_provision(uni_a)
+    assert again.workflow.pk == provisioned.workflow.pk
+    assert again.workflow.name == again.approval_task.name == "Renamed University"
+    assert Workflow.objects.filter(name__contains="course approval").count() == 0
 
 
 def test_section_gets_page_permissions_and_workflow(course_a, uni_a):
@@ -52,7 +66,7 @@ def test_section_gets_page_permissions_and_workflow(course_a, uni_a):
     assert ("aaa instructors", "change_page") in granted
     assert ("aaa instructors", "publish_page") not in granted
     assert not any(name == "aaa registrars" for name, _codename in granted)
-    assert WorkflowPage.objects.get(page=section).workflow.name == "aaa course approval"
+    assert WorkflowPage.objects.get(page=section).workflow.name == uni_a.name
 
 
 def test_membership_puts_people_in_groups_and_out_again(uni_a):
@@ -117,16 +131,17 @@ def test_program_workflow_has_one_task_per_partner(
         program = f.build_program(uni_a, [uni_a, uni_b], [course_a])
     workflow = WorkflowPage.objects.get(page=program).workflow
     tasks = [wt.task.name for wt in workflow.workflow_tasks.order_by("sort_order")]
-    assert tasks == ["aaa program approval", "bbb program approval"]
+    assert tasks == [uni_a.name, uni_b.name]
+    assert workflow.name == program.title  # "Submit to <program>"
     # Partners change the way an editor changes them: in a revision that gets published.
     program.partner_universities.set([uni_a, uni_b, uni_c])
     f.publish(program)
     tasks = [wt.task.name for wt in workflow.workflow_tasks.order_by("sort_order")]
-    assert tasks == ["aaa program approval", "bbb program approval", "ccc program approval"]
+    assert tasks == [uni_a.name, uni_b.name, uni_c.name]
     program.partner_universities.set([uni_a, uni_c])
     f.publish(program)
     tasks = [wt.task.name for wt in workflow.workflow_tasks.order_by("sort_order")]
-    assert tasks == ["aaa program approval", "ccc program approval"]
+    assert tasks == [uni_a.name, uni_c.name]
     assert not GroupPagePermission.objects.filter(page=program, group__name="bbb editors").exists()
 
 
