@@ -92,6 +92,10 @@ CELERY_VISIBILITY_TIMEOUT = _int("CELERY_VISIBILITY_TIMEOUT", 3600)
 # heartbeat is older than the stale limit lost its worker and is started again.
 REPORTS_JOB_HEARTBEAT_SECONDS = float(_text("REPORTS_JOB_HEARTBEAT_SECONDS", "5"))
 REPORTS_JOB_STALE_SECONDS = _int("REPORTS_JOB_STALE_SECONDS", 60)
+# Reports API tokens expire: the lifetime a new token gets unless its creator picks a shorter
+# one, and the longest anyone may pick (days).
+ILM_API_TOKEN_DEFAULT_DAYS = _int("ILM_API_TOKEN_DEFAULT_DAYS", 90)
+ILM_API_TOKEN_MAX_DAYS = _int("ILM_API_TOKEN_MAX_DAYS", 365)
 
 # --- Email ---------------------------------------------------------------------------------
 # None when unset: the console in development and tests, SMTP in production.

@@ -182,6 +182,7 @@ def tokens(request):
                 university=scope.university,
                 name=request.POST.get("name", ""),
                 created_by=request.user,
+                lifetime_days=request.POST.get("lifetime_days"),
             )
             created = {"token": token, "raw": raw}
         except services.ReportError as refused:
@@ -191,6 +192,9 @@ def tokens(request):
         "tokens": selectors.api_tokens(scope),
         "created": created,
         "error": error,
+        "lifetime_default": services.api_token_default_days(),
+        "lifetime_max": settings.ILM_API_TOKEN_MAX_DAYS,
+        "typed": request.POST if error else {},
     }
     return render(request, "reports/tokens.html", context, status=400 if error else 200)
 

@@ -92,13 +92,25 @@ def _secret_digest(key: str, secret: str) -> bytes:
     return hmac.new(key.encode(), secret.encode(), hashlib.sha256).digest()
 
 
+def lrs_client_holder_keeps_role(client: LRSClient) -> bool:
+    """A client a registrar made works only while they are active and a registrar of its
+    university; one an operator made from the command line (no creator) is not bound."""
+    if client.created_by_id is None:
+        return True
+    return may_act_for(client.created_by, client.university_id, Role.REGISTRAR)
+
+
 def _client_from_basic(header: str) -> LRSClient:
     try:
         decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode("utf-8")
         key, secret = decoded.split(":", 1)
     except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
         raise XAPIError("malformed Basic credentials", 401) from None
-    client = LRSClient.objects.filter(key=key, is_active=True).first()
+    client = LRSClient.objects.select_related("created_by").filter(key=key, is_active=True).first()
+    if client is not None and not lrs_client_holder_keeps_role(client):
+        # Its registrar lost the role without the receivers hearing of it: it dies now.
+        LRSClient.objects.filter(pk=client.pk).update(is_active=False)
+        client = None
     if client is None:
         # Spend the hashing time anyway, so unknown keys and wrong secrets look alike.
         check_password(secret, "pbkdf2_sha256$1$x$x")

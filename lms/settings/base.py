@@ -371,6 +371,8 @@ REPORTS_JOB_STALE_SECONDS = env.REPORTS_JOB_STALE_SECONDS
 REPORTS_SCHEDULE_HOUR_UTC = 5
 REPORTS_API_RATE_LIMIT = 120
 REPORTS_API_RATE_WINDOW = 60
+ILM_API_TOKEN_DEFAULT_DAYS = env.ILM_API_TOKEN_DEFAULT_DAYS
+ILM_API_TOKEN_MAX_DAYS = max(env.ILM_API_TOKEN_MAX_DAYS, 1)
 
 # Issuer keys may be encrypted with a key derived from SECRET_KEY when no key-encryption key
 # is configured: convenient for the embedded default, refused in production.py.

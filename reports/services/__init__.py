@@ -30,7 +30,9 @@ from .tokens import (
     TOKEN_PREFIX,
     api_token_authenticate,
     api_token_create,
+    api_token_default_days,
     api_token_revoke,
+    api_tokens_cut,
     token_digest,
 )
 
@@ -41,7 +43,9 @@ __all__ = [
     "StreamedReport",
     "api_token_authenticate",
     "api_token_create",
+    "api_token_default_days",
     "api_token_revoke",
+    "api_tokens_cut",
     "export_job_request",
     "export_job_run",
     "export_jobs_expire",

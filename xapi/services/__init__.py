@@ -15,7 +15,12 @@ from ..identities import (
     learner_id_from_agent,
     platform_authority,
 )
-from .clients import NewClientCredentials, lrs_client_create, lrs_client_deactivate
+from .clients import (
+    NewClientCredentials,
+    lrs_client_create,
+    lrs_client_deactivate,
+    lrs_clients_cut,
+)
 from .documents import DocumentAddress, document_delete, document_etag, document_save
 from .statement_keys import statement_keys
 from .statements import (
@@ -38,6 +43,7 @@ __all__ = [
     "learner_id_from_agent",
     "lrs_client_create",
     "lrs_client_deactivate",
+    "lrs_clients_cut",
     "platform_authority",
     "statement_batch_validate",
     "statement_keys",

@@ -22,8 +22,13 @@ class Command(BaseCommand):
             help="University code; needed when the person reports on several universities.",
         )
         parser.add_argument("--name", default="Created by an operator", help="Token name.")
+        parser.add_argument(
+            "--days",
+            help="Lifetime in days (default ILM_API_TOKEN_DEFAULT_DAYS, at most "
+            "ILM_API_TOKEN_MAX_DAYS).",
+        )
 
-    def handle(self, *args, email, university=None, name, **options):
+    def handle(self, *args, email, university=None, name, days=None, **options):
         user = get_user_model().objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"No user with email {email!r}.")
@@ -38,7 +43,9 @@ class Command(BaseCommand):
         except ReportAccessDenied as refused:
             raise CommandError(f"{email}: {refused}") from None
         try:
-            token, raw = api_token_create(university=scope.university, name=name, created_by=user)
+            token, raw = api_token_create(
+                university=scope.university, name=name, created_by=user, lifetime_days=days
+            )
         except ReportError as refused:
             raise CommandError(refused.message) from None
         self.stdout.write(
