@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.mfa.StaffMfaRequiredMiddleware",
+    "lms.staff_mfa.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "lms.admin_gate.AdminRefusalMiddleware",
 ]
@@ -159,7 +159,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 # logs in through allauth too (WAGTAILADMIN_LOGIN_URL), so one limit guards both.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-# Staff must set up two-factor authentication before entering the admin (accounts/mfa.py).
+# Staff must set up two-factor authentication before any staff door opens (lms/staff_mfa.py).
 ILM_REQUIRE_STAFF_MFA = bool(env.ILM_REQUIRE_STAFF_MFA)  # off unless set; production: on
 
 # Languages: the interface and content come in the region's languages.
