@@ -236,7 +236,9 @@ def quiz_results(enrollment_ids, quiz_ids) -> dict[tuple[int, str], ItemResult]:
     )
     return {
         (row["enrollment_id"], row["quiz_id"]): ItemResult(
-            score=row["best"], attempts=row["count"], completed=row["passes"] > 0
+            score=None if row["best"] is None else Decimal(row["best"]).quantize(Decimal("0.01")),
+            attempts=row["count"],
+            completed=row["passes"] > 0,
         )
         for row in rows
     }

@@ -150,9 +150,10 @@ class LearnerPage:
 
 
 def learner_page(
-    run: CourseRun, query: LearnerQuery, *, page: int = 1, per_page: int = PAGE_SIZE
+    run: CourseRun, query: LearnerQuery, *, page: int = 1, per_page: int | None = None
 ) -> LearnerPage:
     """One page of `run_learners` (two queries: the count and the page)."""
+    per_page = per_page or PAGE_SIZE
     enrollments = run_learners(run, query)
     total = enrollments.count()
     page_count = max(1, -(-total // per_page))
