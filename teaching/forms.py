@@ -89,7 +89,7 @@ class LearnerFilterForm(forms.Form):
         self.fields["status"].choices = anything + list(Enrollment.Status.choices)
         self.fields["progress"].choices = anything + list(PROGRESS_BANDS.items())
         self.fields["activity"].choices = anything + list(ACTIVITY_FILTERS.items())
-        self.fields["university"].choices = anything + [(u.pk, u.name) for u in universities]
+        self.fields["university"].choices = anything + [(u.pk, str(u)) for u in universities]
         self.fields["sort"].choices = [(key, label) for key, (label, _order) in SORTS.items()]
 
     def learner_query(self):

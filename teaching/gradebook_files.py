@@ -46,7 +46,7 @@ def gradebook_table(book: Gradebook) -> tuple[list[str], list[list]]:
             e.learner.full_name,
             e.learner.email,
             e.student_number or "",
-            e.home_university_name or "",
+            str(e.home_university or ""),
             e.get_status_display(),
             e.progress_percent,
             _local(e.last_activity_at),

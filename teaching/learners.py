@@ -83,7 +83,6 @@ def run_learners(run: CourseRun, query: LearnerQuery) -> QuerySet[Enrollment]:
         .select_related("learner")
         .annotate(
             home_university_id=Subquery(home.values("university_id")[:1]),
-            home_university_name=Subquery(home.values("university__name")[:1]),
             student_number=Subquery(number.values("student_number")[:1]),
             # A learner who has done nothing yet was last seen enrolling, so a new learner is
             # not flagged the day they enroll.
@@ -162,6 +161,13 @@ def learner_page(
     start = (number - 1) * per_page
     rows = list(enrollments[start : start + per_page])
     return LearnerPage(rows, number, page_count, total, per_page, missing)
+
+
+def home_universities_attach(enrollments, universities) -> None:
+    """Set `home_university` on each enrollment from `home_universities_of_run` (no query)."""
+    by_id = {university.pk: university for university in universities}
+    for enrollment in enrollments:
+        enrollment.home_university = by_id.get(enrollment.home_university_id)
 
 
 def flag_inactive(enrollments, days: int) -> None:

@@ -37,7 +37,8 @@ def run_list(request):
 def _learner_list(request, run):
     """The validated query, one page of learners (flagged when inactive) and the messages
     for anything in the query string that was not understood."""
-    form = LearnerFilterForm(request.GET, universities=learners.home_universities_of_run(run))
+    universities = learners.home_universities_of_run(run)
+    form = LearnerFilterForm(request.GET, universities=universities)
     query = form.learner_query()
     problems = [error for errors in form.errors.values() for error in errors]
     raw_page = request.GET.get("page", "1")
@@ -57,6 +58,7 @@ def _learner_list(request, run):
             % {"page": page.missing_page, "last": page.page_count}
         )
     learners.flag_inactive(page.enrollments, query.inactive_days)
+    learners.home_universities_attach(page.enrollments, universities)
     return form, query, page, problems
 
 

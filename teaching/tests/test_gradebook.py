@@ -281,11 +281,16 @@ def test_bad_input_is_explained_on_the_same_page(client, book, params, message):
             assert 'value="aziza"' in html
 
 
-def test_bad_input_message_is_translated(client, book):
+def test_messages_and_university_names_are_in_the_readers_language(client, book):
+    book.a.name_translations = {"ru": "Университет А"}
+    book.a.save()
     client.force_login(book.instructor)
     response = client.get(f"/ru/teach/runs/{book.run.pk}/gradebook/", {"sort": "zzz"})
     assert response.status_code == 200
-    assert "не является порядком сортировки" in response.content.decode()
+    html = response.content.decode()
+    assert "не является порядком сортировки" in html
+    assert "Имя, А–Я" in html
+    assert "Университет А" in html
 
 
 def test_another_universitys_filter_value_reveals_nothing(client, book):
