@@ -29,6 +29,14 @@ SORTS = {
     "-name": (_("Name, Z to A"), (F("learner__full_name").desc(), "-learner__email")),
     "progress": (_("Progress, lowest first"), ("lessons_completed", "learner__email")),
     "-progress": (_("Progress, highest first"), ("-lessons_completed", "learner__email")),
+    "quiz": (
+        _("Quiz average, lowest first"),
+        (F("quiz_average").asc(nulls_first=True), "learner__email"),
+    ),
+    "-quiz": (
+        _("Quiz average, highest first"),
+        (F("quiz_average").desc(nulls_last=True), "learner__email"),
+    ),
     "final": (
         _("Final score, lowest first"),
         (F("final_score").asc(nulls_first=True), "learner__email"),
