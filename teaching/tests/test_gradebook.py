@@ -17,7 +17,7 @@ from certificates.models import IssuanceFailure
 from learning import services as learning
 from learning.credential_status import CertificateStatus
 from learning.models import Enrollment, OutlineLesson
-from teaching import learners
+from teaching import learners, views
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -427,3 +427,15 @@ def test_queries_per_page_do_not_grow_with_learners_or_items(client, book, name)
         _add_activity(book.course, lesson_index=index, activity_id=activity_id)
     assert len(learners.graded_items(book.run)[0]) == 6
     assert _queries(client, url) == at_five
+
+
+def test_roster_csv_holds_every_matching_learner_across_pages(client, book, monkeypatch):
+    monkeypatch.setattr(learners, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "ROSTER_CSV_CHUNK", 1)
+    extra = f.make_member("learner", book.c, full_name="Chorshanbe Umarov")
+    learning.enrollment_create(learner=extra, run=book.run)
+    client.force_login(book.instructor)
+    response = _get(client, book, "roster_csv", university=book.c.pk, sort="-name")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    _header, *rows = list(csv.reader(io.StringIO(text)))
+    assert [row[1] for row in rows] == ["Chorshanbe Umarov", "Bakhrom Aliev"]
