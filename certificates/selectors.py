@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from learning.credential_status import CertificateStatus
 from universities.models import University
 
-from .models import Credential, StatusList
+from .models import Credential, IssuanceFailure, StatusList
 from .services import issuer_did, university_did_document
 
 
@@ -57,3 +58,20 @@ class LocalResolver:
         if status_list is None or not status_list.signed_json:
             return None
         return json.loads(status_list.signed_json)
+
+
+def enrollment_certificate_statuses(enrollment_ids) -> dict[int, str]:
+    """Certificate status of each enrollment that has a credential or a recorded failure
+    (two queries whatever the number); registered with `learning.credential_status`."""
+    ids = list(enrollment_ids)
+    statuses = dict.fromkeys(
+        IssuanceFailure.objects.filter(enrollment_id__in=ids).values_list(
+            "enrollment_id", flat=True
+        ),
+        CertificateStatus.FAILED,
+    )
+    for enrollment_id, revoked in Credential.objects.filter(
+        enrollment_id__in=ids, kind=Credential.Kind.COURSE
+    ).values_list("enrollment_id", "revoked"):
+        statuses[enrollment_id] = CertificateStatus.REVOKED if revoked else CertificateStatus.ISSUED
+    return statuses

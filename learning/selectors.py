@@ -6,13 +6,16 @@ are looked up for all keys at once.
 """
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from wagtail.models import Page
 
 from courses.selectors import localized_pages
 
 from .models import (
+    ActivityResult,
+    CourseOutline,
     Enrollment,
     LessonProgress,
     OutlineLesson,
@@ -20,6 +23,7 @@ from .models import (
     QuizAttempt,
 )
 from .notices import RunNotice, run_notices
+from .rules import activity_done
 
 ANNOUNCEMENT_LIMIT = 10
 
@@ -206,3 +210,74 @@ def latest_quiz_feedback(enrollment: Enrollment | None, lesson) -> dict:
             best_score=row["best"],
         )
     return feedback
+
+
+# --- Results per graded item, for instructors' gradebooks ---------------------------------
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """A learner's standing on one quiz or H5P activity. `score` is a percent (best attempt);
+    `attempts` counts submitted quiz attempts or finished activity attempts."""
+
+    score: Decimal | None
+    attempts: int
+    completed: bool
+
+
+def quiz_results(enrollment_ids, quiz_ids) -> dict[tuple[int, str], ItemResult]:
+    """(enrollment id, quiz id) -> best score, attempt count and whether any attempt passed,
+    in one query for all the enrollments and quizzes."""
+    rows = (
+        QuizAttempt.objects.filter(enrollment_id__in=list(enrollment_ids), quiz_id__in=quiz_ids)
+        .order_by()
+        .values("enrollment_id", "quiz_id")
+        .annotate(best=Max("score"), count=Count("pk"), passes=Count("pk", filter=Q(passed=True)))
+    )
+    return {
+        (row["enrollment_id"], row["quiz_id"]): ItemResult(
+            score=None if row["best"] is None else Decimal(row["best"]).quantize(Decimal("0.01")),
+            attempts=row["count"],
+            completed=row["passes"] > 0,
+        )
+        for row in rows
+    }
+
+
+def activity_results(enrollment_ids, rules: dict[str, dict]) -> dict[tuple[int, str], ItemResult]:
+    """(enrollment id, activity id) -> best score as a percent, finished attempts and whether
+    the activity meets its lesson's completion rule (`rules`: activity id -> rule), in one
+    query."""
+    rows = ActivityResult.objects.filter(
+        enrollment_id__in=list(enrollment_ids), activity_id__in=list(rules)
+    ).values_list(
+        "enrollment_id", "activity_id", "best_scaled_score", "attempts", "viewed_at", "finished_at"
+    )
+    results = {}
+    for enrollment_id, activity_id, best, attempts, viewed_at, finished_at in rows:
+        results[(enrollment_id, activity_id)] = ItemResult(
+            score=None if best is None else (100 * best).quantize(Decimal("0.01")),
+            attempts=attempts,
+            completed=activity_done(
+                rules.get(activity_id),
+                viewed=viewed_at is not None,
+                finished=finished_at is not None,
+                best_scaled_score=best,
+            ),
+        )
+    return results
+
+
+def outline_of_run(run) -> CourseOutline | None:
+    """The outline learners of `run` progress against, with its active lessons in order."""
+    return (
+        CourseOutline.objects.filter(course_key=run.course.translation_key)
+        .prefetch_related(
+            Prefetch(
+                "lessons",
+                queryset=OutlineLesson.objects.filter(is_active=True).order_by("position"),
+                to_attr="active_lessons",
+            )
+        )
+        .first()
+    )

@@ -1,91 +1,19 @@
 """Reads for the instructor tools. Callers pass a run already checked by `teaching.access`."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
-
 from courses.models import CourseRun
-from learning.models import CourseOutline, Enrollment, LessonProgress, OutlineLesson, QuizAttempt
+from learning.models import CourseOutline, OutlineLesson, QuizAttempt
 from learning.notices import RunNotice
-from universities.models import Membership, Role
+from learning.selectors import outline_of_run
 
 from .models import Announcement
 
-SORTS = {
-    "name": ("learner__full_name", "learner__email"),
-    "-name": ("-learner__full_name", "-learner__email"),
-    "progress": ("lessons_completed", "learner__email"),
-    "-progress": ("-lessons_completed", "learner__email"),
-    "quiz": ("quiz_average", "learner__email"),
-    "-quiz": ("-quiz_average", "learner__email"),
-    "activity": ("last_activity_at", "learner__email"),
-    "-activity": ("-last_activity_at", "learner__email"),
-}
 
-
-@dataclass
-class RosterRow:
-    enrollment: Enrollment
-    student_number: str
-    completed_keys: set
-    quiz_scores: dict  # quiz id -> best score
-
-
-@dataclass
-class Roster:
-    run: CourseRun
-    lessons: list[OutlineLesson]
-    quiz_ids: list[str]
-    rows: list[RosterRow]
-
-
-def run_roster(run: CourseRun, *, search: str = "", status: str = "", sort: str = "name") -> Roster:
-    """Learners of a run with progress by lesson, best quiz scores and last activity, in a
-    fixed number of queries whatever the size of the run."""
-    enrollments = Enrollment.objects.filter(run=run).select_related("learner", "outline")
-    if status in Enrollment.Status.values:
-        enrollments = enrollments.filter(status=status)
-    search = search.strip()[:100]
-    if search:
-        enrollments = enrollments.filter(
-            Q(learner__email__icontains=search) | Q(learner__full_name__icontains=search)
-        )
-    enrollments = list(enrollments.order_by(*SORTS.get(sort, SORTS["name"])))
-    outline = enrollments[0].outline if enrollments else None
-    lessons = list(outline.lessons.filter(is_active=True)) if outline else []
-    quiz_ids = [quiz_id for lesson in lessons for quiz_id in lesson.quiz_ids]
-    ids = [e.pk for e in enrollments]
-    completed = defaultdict(set)
-    for enrollment_id, key in LessonProgress.objects.filter(enrollment_id__in=ids).values_list(
-        "enrollment_id", "lesson_key"
-    ):
-        completed[enrollment_id].add(key)
-    scores = defaultdict(dict)
-    for enrollment_id, quiz_id, best in (
-        QuizAttempt.objects.filter(enrollment_id__in=ids)
-        .values("enrollment_id", "quiz_id")
-        .annotate(best=Max("score"))
-        .values_list("enrollment_id", "quiz_id", "best")
-    ):
-        scores[enrollment_id][quiz_id] = best
-    numbers = dict(
-        Membership.objects.filter(
-            user_id__in=[e.learner_id for e in enrollments],
-            role=Role.LEARNER,
-            university_id=run.course.university_id,
-        ).values_list("user_id", "student_number")
-    )
-    rows = [
-        RosterRow(
-            enrollment=e,
-            student_number=numbers.get(e.learner_id, ""),
-            completed_keys=completed[e.pk],
-            quiz_scores=scores[e.pk],
-        )
-        for e in enrollments
-    ]
-    return Roster(run=run, lessons=lessons, quiz_ids=quiz_ids, rows=rows)
+def active_lessons_of_run(run: CourseRun) -> list[OutlineLesson]:
+    """The lessons learners of `run` progress through, in course order."""
+    outline = outline_of_run(run)
+    return outline.active_lessons if outline else []
 
 
 @dataclass

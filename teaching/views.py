@@ -6,18 +6,17 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_record
-from learning.models import Enrollment
 
-from . import enrollment_csv, selectors, services
+from . import enrollment_csv, gradebook_files, learners, selectors, services
 from .access import run_for_enrollment_staff, run_for_teaching, runs_for_teaching
 from .csv_safety import spreadsheet_safe
-from .forms import AnnouncementForm, BulkEnrollmentForm
+from .forms import AnnouncementForm, BulkEnrollmentForm, LearnerFilterForm
 from .translation_status import translation_status_for
 
 
@@ -35,30 +34,105 @@ def run_list(request):
     )
 
 
-def _roster_params(request):
+def _learner_list(request, run):
+    """The validated query, one page of learners (flagged when inactive) and the messages
+    for anything in the query string that was not understood."""
+    universities = learners.home_universities_of_run(run)
+    form = LearnerFilterForm(request.GET, universities=universities)
+    query = form.learner_query()
+    problems = [error for errors in form.errors.values() for error in errors]
+    raw_page = request.GET.get("page", "1")
+    try:
+        number = int(raw_page)
+        if number < 1:
+            raise ValueError
+    except ValueError:
+        number = 1
+        problems.append(
+            _("“%(value)s” is not a page number; showing page 1.") % {"value": raw_page[:20]}
+        )
+    page = learners.learner_page(run, query, page=number)
+    if page.missing_page is not None:
+        problems.append(
+            _("There is no page %(page)d; showing the last page, %(last)d.")
+            % {"page": page.missing_page, "last": page.page_count}
+        )
+    learners.flag_inactive(page.enrollments, query.inactive_days)
+    learners.home_universities_attach(page.enrollments, universities)
+    return form, query, page, problems
+
+
+def _query_string(request, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+def _list_context(request, run, form, query, page, problems) -> dict:
     return {
-        "search": request.GET.get("q", ""),
-        "status": request.GET.get("status", ""),
-        "sort": request.GET.get("sort", "name"),
+        "run": run,
+        "form": form,
+        "query": query,
+        "page": page,
+        "problems": problems,
+        "previous_query": _query_string(request, page=page.number - 1),
+        "next_query": _query_string(request, page=page.number + 1),
+        "export_query": _query_string(request, page=page.number),
     }
 
 
 @login_required
 def roster(request, run_id):
     run = run_for_teaching(request.user, run_id)
-    params = _roster_params(request)
-    data = selectors.run_roster(run, **params)
-    return render(
-        request,
-        "teaching/roster.html",
-        {
-            "run": run,
-            "roster": data,
-            "params": params,
-            "statuses": Enrollment.Status.choices,
-            "sorts": list(selectors.SORTS),
-        },
+    form, query, page, problems = _learner_list(request, run)
+    context = _list_context(request, run, form, query, page, problems)
+    context["lessons"] = selectors.active_lessons_of_run(run)
+    completed = learners.completed_lesson_keys(page.enrollments)
+    for enrollment in page.enrollments:
+        enrollment.completed_keys = completed[enrollment.pk]
+    return render(request, "teaching/roster.html", context)
+
+
+@login_required
+def gradebook(request, run_id):
+    run = run_for_teaching(request.user, run_id)
+    form, query, page, problems = _learner_list(request, run)
+    context = _list_context(request, run, form, query, page, problems)
+    context["book"] = learners.gradebook(run, page.enrollments)
+    return render(request, "teaching/gradebook.html", context)
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+def gradebook_export(request, run_id, file_type):
+    """The gradebook page as the person sees it (same filters, sort and page) as a file."""
+    run = run_for_teaching(request.user, run_id)
+    _form, _query, page, _problems = _learner_list(request, run)
+    book = learners.gradebook(run, page.enrollments)
+    header, rows = gradebook_files.gradebook_table(book)
+    audit_record(
+        actor=request.user,
+        action="gradebook.exported",
+        university=run.course.university,
+        target=run,
+        summary=f"Exported the gradebook of {run} ({len(rows)} learners, {file_type})",
+        details={"query": request.GET.urlencode()[:500], "rows": len(rows), "type": file_type},
     )
+    if file_type == "csv":
+        content = gradebook_files.table_csv(header, rows)
+    else:
+        content = gradebook_files.table_xlsx(header, rows, title=_("Gradebook"))
+    response = HttpResponse(content, content_type=EXPORT_TYPES[file_type])
+    name = f"gradebook-run-{run.pk}-page-{page.number}.{file_type}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class _Echo:
@@ -66,18 +140,25 @@ class _Echo:
         return value
 
 
+ROSTER_CSV_CHUNK = 1000
+
+
 @login_required
 def roster_csv(request, run_id):
+    """Every learner matching the roster's filters (all pages), in the roster's order."""
     run = run_for_teaching(request.user, run_id)
-    params = _roster_params(request)
-    data = selectors.run_roster(run, **params)
+    form = LearnerFilterForm(request.GET, universities=learners.home_universities_of_run(run))
+    query = form.learner_query()
+    matching = learners.run_learners(run, query)
+    total = matching.count()
+    lessons = selectors.active_lessons_of_run(run)
     audit_record(
         actor=request.user,
         action="roster.exported",
         university=run.course.university,
         target=run,
-        summary=f"Exported the roster of {run} ({len(data.rows)} learners)",
-        details={"filters": params, "rows": len(data.rows)},
+        summary=f"Exported the roster of {run} ({total} learners)",
+        details={"query": request.GET.urlencode()[:500], "rows": total},
     )
     writer = csv.writer(_Echo())
 
@@ -85,25 +166,26 @@ def roster_csv(request, run_id):
         yield "\ufeff"  # so spreadsheets open UTF-8 names correctly
         header = [_("email"), _("name"), _("student number"), _("status"), _("progress %")]
         header += [_("quiz average"), _("last activity")]
-        header += [lesson.title for lesson in data.lessons]
-        header += [f"quiz {quiz_id[:8]}" for quiz_id in data.quiz_ids]
+        header += [lesson.title for lesson in lessons]
         yield writer.writerow([spreadsheet_safe(cell) for cell in header])
-        for row in data.rows:
-            e = row.enrollment
-            cells = [
-                spreadsheet_safe(e.learner.email),
-                spreadsheet_safe(e.learner.full_name),
-                spreadsheet_safe(row.student_number),
-                e.status,
-                e.progress_percent,
-                "" if e.quiz_average is None else e.quiz_average,
-                e.last_activity_at.isoformat() if e.last_activity_at else "",
-            ]
-            cells += [
-                "1" if lesson.lesson_key in row.completed_keys else "0" for lesson in data.lessons
-            ]
-            cells += [row.quiz_scores.get(q, "") for q in data.quiz_ids]
-            yield writer.writerow(cells)
+        # Chunks keep memory and the queries per chunk constant in a run of any size.
+        for start in range(0, total, ROSTER_CSV_CHUNK):
+            chunk = list(matching[start : start + ROSTER_CSV_CHUNK])
+            completed = learners.completed_lesson_keys(chunk)
+            for e in chunk:
+                cells = [
+                    spreadsheet_safe(e.learner.email),
+                    spreadsheet_safe(e.learner.full_name),
+                    spreadsheet_safe(e.student_number or ""),
+                    e.status,
+                    e.progress_percent,
+                    "" if e.quiz_average is None else e.quiz_average,
+                    e.last_activity_at.isoformat() if e.last_activity_at else "",
+                ]
+                cells += [
+                    "1" if lesson.lesson_key in completed[e.pk] else "0" for lesson in lessons
+                ]
+                yield writer.writerow(cells)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-run-{run.pk}.csv"'

@@ -169,6 +169,9 @@ ROWS: dict[str, Row] = {
     "teaching:runs": login_required(),
     "teaching:roster": login_required(ok=_SITE_STAFF_OF_A),
     "teaching:roster_csv": login_required(ok=_SITE_STAFF_OF_A),
+    "teaching:gradebook": login_required(ok=_SITE_STAFF_OF_A),
+    "teaching:gradebook_csv": login_required(ok=_SITE_STAFF_OF_A),
+    "teaching:gradebook_xlsx": login_required(ok=_SITE_STAFF_OF_A),
     "teaching:quiz_analysis": login_required(ok=_SITE_STAFF_OF_A),
     "teaching:announcements": login_required(ok=_SITE_STAFF_OF_A),
     "teaching:bulk_enrollment": login_required(ok=_SITE_STAFF_OF_A | {"registrar_a"}),
@@ -177,6 +180,15 @@ ROWS: dict[str, Row] = {
         ok=_SITE_STAFF_OF_B, kwargs=lambda fx: {"run_id": fx.run_b.pk}
     ),
     "teaching:roster_csv#run_b": login_required(
+        ok=_SITE_STAFF_OF_B, kwargs=lambda fx: {"run_id": fx.run_b.pk}
+    ),
+    "teaching:gradebook#run_b": login_required(
+        ok=_SITE_STAFF_OF_B, kwargs=lambda fx: {"run_id": fx.run_b.pk}
+    ),
+    "teaching:gradebook_csv#run_b": login_required(
+        ok=_SITE_STAFF_OF_B, kwargs=lambda fx: {"run_id": fx.run_b.pk}
+    ),
+    "teaching:gradebook_xlsx#run_b": login_required(
         ok=_SITE_STAFF_OF_B, kwargs=lambda fx: {"run_id": fx.run_b.pk}
     ),
     "teaching:bulk_enrollment#run_b": login_required(

@@ -136,9 +136,9 @@ def test_roster_shows_progress_and_exports_safe_csv(client, world):
     response = client.get(reverse("teaching:roster", args=[world.run_a.pk]), {"sort": "-progress"})
     assert response.status_code == 200
     assert world.learner_a.email in response.content.decode()
-    assert response.context["roster"].rows[0].completed_keys == {first.translation_key}
+    assert response.context["page"].enrollments[0].completed_keys == {first.translation_key}
     filtered = client.get(reverse("teaching:roster", args=[world.run_a.pk]), {"q": "nobody"})
-    assert filtered.context["roster"].rows == []
+    assert filtered.context["page"].enrollments == []
 
     export = client.get(reverse("teaching:roster_csv", args=[world.run_a.pk]))
     assert export.status_code == 200
