@@ -58,8 +58,13 @@ def _refused(request, message: str, status: int, *, back: str | None = None):
 
 def _safe_next(request, default: str | None = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path on this site: `redirect()` would try to reverse anything else as a view name.
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return default or reverse("learning:dashboard")
