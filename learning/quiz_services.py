@@ -50,7 +50,7 @@ def _refusal(standing: QuizStanding, now) -> LearningError | None:
     if standing.attempts_left == 0:
         return LearningError(
             "no_attempts_left",
-            _("You have used all %(limit)s attempts at this quiz.")
+            _("You have used every attempt this quiz allows (%(limit)s).")
             % {"limit": standing.attempt_limit},
         )
     if standing.in_cooldown:

@@ -178,7 +178,7 @@ def test_bad_submissions_get_a_message_and_change_nothing(client, setup, case):
         "replay": (409, "submitted already"),
         "stale": (409, "no longer open"),
         "cooldown": (409, "Your next attempt opens in"),
-        "beyond_limit": (409, "You have used all 2 attempts"),
+        "beyond_limit": (409, "You have used every attempt this quiz allows (2)."),
         "outside_draw": (400, "do not belong to this quiz"),
     }[case]
     data = form_for(lesson, attempt, correct=False)
