@@ -282,17 +282,19 @@ def test_lesson_page_queries_do_not_grow_with_questions_or_attempts(client, tnu)
 
 # --- Arbitrary posts ---------------------------------------------------------------------
 
+# Text a browser can send: any character but lone surrogates, which no form encoding carries.
+form_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
 field_names = st.one_of(
     st.sampled_from(["quiz_id", "attempt", "next", "csrfmiddlewaretoken"]),
-    st.text(max_size=90).map(lambda s: "q-" + s),
-    st.text(max_size=20),
+    form_text.map(lambda s: "q-" + s),
+    form_text,
 )
-field_values = st.lists(st.text(max_size=60), max_size=3)
+field_values = st.lists(form_text, max_size=3)
 
 
 @pytest.mark.django_db
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
