@@ -247,6 +247,8 @@ def _course_criteria(outline) -> str:
             _("Achieved at least %(score)d%% in every interactive activity.")
             % {"score": outline.min_activity_score}
         )
+    if outline.quizzes_within_limit:
+        parts.append(_("Passed every quiz within the attempts it allows."))
     return " ".join(parts)
 
 

@@ -124,12 +124,55 @@ class QuestionBlock(blocks.StructBlock):
         return value
 
 
+# What a learner is told about each question after an attempt (ADR 0037).
+FEEDBACK_EVERY_ATTEMPT = "every_attempt"
+FEEDBACK_AT_END = "at_end"
+FEEDBACK_SCORE_ONLY = "score_only"
+
+
 class QuizBlock(blocks.StructBlock):
-    """A quiz graded on the server: the browser sends chosen option ids, never a score."""
+    """A quiz graded on the server: the browser sends chosen option ids, never a score.
+
+    The settings below are enforced by `learning` (ADR 0037): each attempt's drawn questions
+    and option order are fixed and stored when the attempt starts.
+    """
 
     title = blocks.CharBlock(label=_("Title"), max_length=200)
     pass_mark = blocks.IntegerBlock(
         label=_("Pass mark (%)"), min_value=0, max_value=100, default=70
+    )
+    attempt_limit = blocks.IntegerBlock(
+        label=_("Attempts allowed"),
+        min_value=0,
+        max_value=100,
+        default=0,
+        help_text=_("0 means no limit."),
+    )
+    cooldown_minutes = blocks.IntegerBlock(
+        label=_("Wait between attempts (minutes)"),
+        min_value=0,
+        max_value=60 * 24 * 30,
+        default=0,
+        help_text=_("Counted from the moment a failed attempt is submitted. 0 means no wait."),
+    )
+    questions_per_attempt = blocks.IntegerBlock(
+        label=_("Questions drawn per attempt"),
+        min_value=0,
+        max_value=50,
+        default=0,
+        help_text=_("Draw this many questions from the pool below for each attempt. 0: all."),
+    )
+    shuffle_answers = blocks.BooleanBlock(
+        label=_("Shuffle answer options on each attempt"), required=False, default=True
+    )
+    feedback = blocks.ChoiceBlock(
+        choices=[
+            (FEEDBACK_EVERY_ATTEMPT, _("After every attempt")),
+            (FEEDBACK_AT_END, _("Only after passing or the last attempt")),
+            (FEEDBACK_SCORE_ONLY, _("Never: show the score only")),
+        ],
+        default=FEEDBACK_EVERY_ATTEMPT,
+        label=_("Show which questions were right"),
     )
     questions = blocks.ListBlock(QuestionBlock(), min_num=1, max_num=50, label=_("Questions"))
 
@@ -137,6 +180,40 @@ class QuizBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Quiz")
         template = "courses/blocks/quiz.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        drawn = value.get("questions_per_attempt") or 0
+        if drawn > len(value["questions"]):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "questions_per_attempt": ValidationError(
+                        _("The pool has fewer questions than that.")
+                    )
+                }
+            )
+        return value
+
+    def quiz_rule(self, value) -> dict:
+        """The quiz's settings in the shape `learning` stores them on the course outline."""
+        return quiz_rule(value)
+
+
+def quiz_rule(value) -> dict:
+    """Settings of a quiz block value (raw or bound), with defaults for quizzes saved before
+    the settings existed."""
+    feedback = value.get("feedback") or FEEDBACK_EVERY_ATTEMPT
+    if feedback not in (FEEDBACK_EVERY_ATTEMPT, FEEDBACK_AT_END, FEEDBACK_SCORE_ONLY):
+        feedback = FEEDBACK_EVERY_ATTEMPT
+    shuffle = value.get("shuffle_answers")
+    return {
+        "pass_mark": int(value.get("pass_mark") or 0),
+        "attempt_limit": max(0, int(value.get("attempt_limit") or 0)),
+        "cooldown_minutes": max(0, int(value.get("cooldown_minutes") or 0)),
+        "questions_per_attempt": max(0, int(value.get("questions_per_attempt") or 0)),
+        "shuffle_answers": True if shuffle is None else bool(shuffle),
+        "feedback": feedback,
+    }
 
 
 # Lesson blocks contributed by apps above `courses` (H5P activities, for one), registered in

@@ -157,6 +157,15 @@ class CoursePage(Page):
         ),
     )
 
+    completion_quizzes_within_limit = models.BooleanField(
+        _("every quiz passed within its attempt limit"),
+        default=False,
+        help_text=_(
+            "Completion and the certificate then need a pass on every quiz of the required "
+            "lessons, within the number of attempts each quiz allows."
+        ),
+    )
+
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -188,6 +197,7 @@ class CoursePage(Page):
                 FieldPanel("completion_min_quiz_average"),
                 FieldPanel("completion_min_activity_score"),
                 FieldPanel("completion_server_graded_only"),
+                FieldPanel("completion_quizzes_within_limit"),
             ],
             heading=_("Completion rule"),
         ),

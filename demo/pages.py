@@ -55,15 +55,26 @@ def with_block_ids(body: list[dict], *scope) -> list[dict]:
         if block["type"] == "quiz":
             questions = block["value"]["questions"]
             for q_index, question in enumerate(questions):
+                choices = _turned(question["choices"], *scope, index, q_index)
                 question["choices"] = [
                     {"type": "item", "value": choice, "id": _block_id(*scope, index, q_index, c)}
-                    for c, choice in enumerate(question["choices"])
+                    for c, choice in enumerate(choices)
                 ]
             block["value"]["questions"] = [
                 {"type": "item", "value": question, "id": _block_id(*scope, index, q_index)}
                 for q_index, question in enumerate(questions)
             ]
     return body
+
+
+def _turned(choices: list, *place) -> list:
+    # The content lists the right answer first, which is easy to write and to translate; the
+    # options are turned by an amount derived from the question's place, so the right answer
+    # sits at varied positions, the same in every run and every translation.
+    if len(choices) < 2:
+        return list(choices)
+    shift = uuid.uuid5(BLOCK_NAMESPACE, "/".join(map(str, (*place, "turn")))).int % len(choices)
+    return choices[shift:] + choices[:shift]
 
 
 def _outcomes(items: list[str], *scope) -> list[dict]:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from courses.models import CoursePage, CourseRun, LessonPage, ProgramPage
-from learning import services
+from learning import quiz_services, services
 from learning.models import Enrollment, ProgramEnrollment
 from universities.models import University
 from universities.services import membership_grant
@@ -151,9 +151,15 @@ class ProgressSimulator:
                 )
                 continue
             for quiz in quizzes:
-                # About one learner in four fails a quiz once before passing it.
-                if not self.flawless and self.rng.random() < 0.25:
-                    self._attempt(enrollment, lesson, quiz, correct_share=0.3)
+                # About one learner in four fails a quiz once before passing it; where the
+                # quiz makes them wait after a failure, they stop there for now.
+                fails_first = not self.flawless and self.rng.random() < 0.25
+                if (
+                    fails_first
+                    and not self._attempt(enrollment, lesson, quiz, correct_share=0.3)
+                    and quiz.value["cooldown_minutes"]
+                ):
+                    return
                 self._attempt(enrollment, lesson, quiz, correct_share=self._good_share())
             enrollment.refresh_from_db()
             if enrollment.status != Enrollment.Status.ACTIVE:
@@ -162,18 +168,32 @@ class ProgressSimulator:
     def _good_share(self) -> float:
         return 1.0 if self.flawless else self.rng.choice([1.0, 1.0, 1.0, 0.8, 0.75])
 
-    def _attempt(self, enrollment, lesson, quiz, *, correct_share: float) -> None:
+    def _attempt(self, enrollment, lesson, quiz, *, correct_share: float) -> bool:
+        """Answer one attempt at `quiz`, as drawn for it; whether it passed. A quiz that
+        allows no attempt now (passed, out of attempts, waiting) counts as not passed."""
+        try:
+            attempt = quiz_services.quiz_attempt_start(
+                enrollment=enrollment, lesson=lesson, quiz_id=quiz.id
+            )
+        except services.LearningError:
+            return False
+        questions = {q.id: q for q in quiz.value["questions"].bound_blocks}
         answers = {}
-        for question in quiz.value["questions"].bound_blocks:
-            choices = question.value["choices"].bound_blocks
+        for item in attempt.draw:
+            choices = questions[item["question"]].value["choices"].bound_blocks
             right = [c.id for c in choices if c.value["is_correct"]]
             wrong = [c.id for c in choices if not c.value["is_correct"]]
-            answers[question.id] = (
+            answers[item["question"]] = (
                 right if self.rng.random() < correct_share or not wrong else wrong[:1]
             )
-        services.quiz_attempt_submit(
-            enrollment=enrollment, lesson=lesson, quiz_id=quiz.id, answers=answers
+        attempt = quiz_services.quiz_attempt_submit(
+            enrollment=enrollment,
+            lesson=lesson,
+            quiz_id=quiz.id,
+            attempt_id=attempt.pk,
+            answers=answers,
         )
+        return bool(attempt.passed)
 
 
 def progress_seed(

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,8 @@ class CourseOutline(models.Model):
     min_quiz_average = models.PositiveSmallIntegerField(default=0)
     min_activity_score = models.PositiveSmallIntegerField(default=0)
     server_graded_only = models.BooleanField(default=False)
+    # Completion needs a pass on every quiz of the required lessons within its attempt limit.
+    quizzes_within_limit = models.BooleanField(default=False)
     synced_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -52,6 +55,8 @@ class OutlineLesson(models.Model):
     # Activity id -> how it completes the lesson ({"completion": "passed", "pass_mark": 50}),
     # as its block declared; an activity missing here completes the lesson when finished.
     activity_rules = models.JSONField(default=dict, blank=True)
+    # Quiz id -> its settings (attempt limit, cooldown, draw, feedback), as its block declared.
+    quiz_rules = models.JSONField(default=dict, blank=True)
     # Lessons removed from the course stay here, inactive, so earlier progress is not lost.
     is_active = models.BooleanField(default=True)
 
@@ -169,23 +174,59 @@ class LessonProgress(models.Model):
 
 
 class QuizAttempt(models.Model):
+    """One attempt at a quiz, from the moment it is started (ADR 0037).
+
+    Starting fixes the attempt: the questions drawn from the pool and the order of each
+    question's options are stored in `draw`, so a reload or a second tab shows the same
+    attempt, and grading uses exactly what was shown. The grade fields stay empty until the
+    attempt is submitted.
+    """
+
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="quiz_attempts"
     )
     lesson_key = models.UUIDField()
     quiz_id = models.CharField(max_length=64, help_text=_("The quiz block's id."))
-    answers = models.JSONField(help_text=_("Question id → chosen option ids, as submitted."))
-    correct_count = models.PositiveSmallIntegerField()
-    question_count = models.PositiveSmallIntegerField()
-    score = models.DecimalField(max_digits=5, decimal_places=2, help_text=_("Percent."))
-    passed = models.BooleanField()
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    number = models.PositiveSmallIntegerField(
+        default=1, help_text=_("1 for the learner's first attempt at this quiz, and so on.")
+    )
+    draw = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("The questions shown, in order, each with its option ids in order."),
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    answers = models.JSONField(
+        default=dict, blank=True, help_text=_("Question id → chosen option ids, as submitted.")
+    )
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    question_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("Percent.")
+    )
+    passed = models.BooleanField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["enrollment", "lesson_key", "quiz_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "quiz_id", "number"], name="quiz_attempt_number_unique"
+            ),
+            # At most one open attempt per quiz: a second tab gets the same attempt.
+            models.UniqueConstraint(
+                fields=["enrollment", "quiz_id"],
+                condition=models.Q(submitted_at__isnull=True),
+                name="quiz_attempt_one_open",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.enrollment_id} · {self.quiz_id} · {self.score}%"
+        return f"{self.enrollment_id} · {self.quiz_id} · #{self.number} · {self.score}%"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
 
 
 class ActivityResult(models.Model):

@@ -19,7 +19,7 @@ from courses.selectors import current_run_for
 from . import pages
 from .access import course_staff_can_preview, lesson_for_learner
 from .models import CourseOutline
-from .selectors import latest_quiz_feedback
+from .selectors import lesson_quiz_panels
 
 
 def _shallow(view) -> dict:
@@ -67,7 +67,7 @@ def serve_lesson_page(request, page: LessonPage):
             "course": course,
             "enrollment": enrollment,
             "is_staff_preview": enrollment is None,
-            "quiz_feedback": latest_quiz_feedback(enrollment, page),
+            "quiz_panels": lesson_quiz_panels(enrollment, page),
         }
     )
     return _render_page(request, page, context)

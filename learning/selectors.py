@@ -9,8 +9,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q
+from django.utils import timezone
 from wagtail.models import Page
 
+from courses.blocks import quiz_rule
 from courses.selectors import localized_pages
 
 from .models import (
@@ -23,6 +25,7 @@ from .models import (
     QuizAttempt,
 )
 from .notices import RunNotice, run_notices
+from .quiz_rules import QuizStanding, quiz_standing, shows_correctness
 from .rules import activity_done
 
 ANNOUNCEMENT_LIMIT = 10
@@ -148,68 +151,128 @@ def learner_dashboard(user, *, locale) -> Dashboard:
     return dashboard
 
 
-# --- Quiz feedback -----------------------------------------------------------------------
+# --- Quizzes on the lesson page ----------------------------------------------------------
 
 
 @dataclass
-class QuestionFeedback:
-    question_id: str
-    is_correct: bool
-    chosen: list
+class QuizChoice:
+    id: str
+    text: str
 
 
 @dataclass
-class QuizFeedback:
-    attempt: QuizAttempt
-    questions: dict  # question id -> QuestionFeedback
-    attempts_count: int
+class QuizQuestion:
+    """A question as one attempt shows it: its options in the attempt's order."""
+
+    id: str
+    prompt: str
+    explanation: str
+    multiple: bool
+    choices: list[QuizChoice]
+    chosen: list = field(default_factory=list)
+    is_correct: bool | None = None  # None while the quiz's settings keep it hidden
+
+
+@dataclass
+class QuizPanel:
+    """One quiz of a lesson as its learner sees it now (ADR 0037)."""
+
+    rule: dict
+    standing: QuizStanding
+    pool_size: int
+    draw_size: int
+    open_attempt: QuizAttempt | None
+    questions: list[QuizQuestion]  # of the open attempt
+    latest: QuizAttempt | None  # the latest submitted attempt
     best_score: object
+    shows_correctness: bool
+    results: list[QuizQuestion]  # the latest submitted attempt's questions, as it showed them
 
 
-def latest_quiz_feedback(enrollment: Enrollment | None, lesson) -> dict:
-    """For each quiz of `lesson`: the learner's latest attempt and which questions it got right.
+def _shown_questions(draw: list, authored: dict, answers: dict, expected: dict | None) -> list:
+    questions = []
+    for item in draw:
+        question = authored.get(item["question"])
+        if question is None:  # removed by the author since the draw
+            continue
+        texts = {c.id: c.value["text"] for c in question.value["choices"].bound_blocks}
+        chosen = list(answers.get(item["question"], []))
+        questions.append(
+            QuizQuestion(
+                id=item["question"],
+                prompt=question.value["prompt"],
+                explanation=question.value["explanation"] if expected is not None else "",
+                multiple=len(_correct_of(question)) > 1,
+                choices=[QuizChoice(id=o, text=texts[o]) for o in item["options"] if o in texts],
+                chosen=chosen,
+                is_correct=(bool(chosen) and set(chosen) == expected[item["question"]])
+                if expected is not None
+                else None,
+            )
+        )
+    return questions
 
-    Correctness is worked out again from the stored answers and the quiz as published, the
-    same rule the grader uses (exactly the correct options chosen).
+
+def _correct_of(question) -> set:
+    return {c.id for c in question.value["choices"].bound_blocks if c.value["is_correct"]}
+
+
+def lesson_quiz_panels(enrollment: Enrollment | None, lesson, *, now=None) -> dict:
+    """For each quiz of `lesson`: the learner's standing, open attempt and latest result.
+
+    One query for all the lesson's attempts, whatever the number of questions. Correctness is
+    worked out again from the stored answers and the quiz as published, the same rule the
+    grader uses, and only when the quiz's settings allow it to be shown.
     """
     if enrollment is None:
         return {}
     quizzes = {block.id: block for block in lesson.quiz_blocks()}
     if not quizzes:
         return {}
-    attempts = QuizAttempt.objects.filter(
-        enrollment=enrollment, lesson_key=lesson.translation_key, quiz_id__in=list(quizzes)
-    )
-    summary = {
-        row["quiz_id"]: row
-        for row in attempts.order_by()
-        .values("quiz_id")
-        .annotate(latest=Max("pk"), best=Max("score"), count=Count("pk"))
-    }
-    latest = QuizAttempt.objects.in_bulk([row["latest"] for row in summary.values()])
-    feedback = {}
-    for quiz_id, row in summary.items():
-        attempt = latest[row["latest"]]
-        questions = {}
-        for question in quizzes[quiz_id].value["questions"].bound_blocks:
-            expected = {
-                choice.id
-                for choice in question.value["choices"].bound_blocks
-                if choice.value["is_correct"]
-            }
-            chosen = list(attempt.answers.get(question.id, []))
-            questions[question.id] = QuestionFeedback(
-                question_id=question.id,
-                is_correct=bool(chosen) and set(chosen) == expected,
-                chosen=chosen,
-            )
-        feedback[quiz_id] = QuizFeedback(
-            attempt=attempt,
-            questions=questions,
-            attempts_count=row["count"],
-            best_score=row["best"],
+    now = now or timezone.now()
+    by_quiz: dict[str, list] = {quiz_id: [] for quiz_id in quizzes}
+    for attempt in QuizAttempt.objects.filter(
+        enrollment=enrollment, quiz_id__in=list(quizzes)
+    ).order_by("number"):
+        by_quiz[attempt.quiz_id].append(attempt)
+    panels = {}
+    for quiz_id, quiz in quizzes.items():
+        attempts = by_quiz[quiz_id]
+        rule = quiz_rule(quiz.value)
+        submitted = [a for a in attempts if a.is_submitted]
+        open_attempt = next((a for a in attempts if not a.is_submitted), None)
+        standing = quiz_standing(rule, submitted, has_open_attempt=bool(open_attempt), now=now)
+        authored = {q.id: q for q in quiz.value["questions"].bound_blocks}
+        latest = submitted[-1] if submitted else None
+        reveal = latest is not None and shows_correctness(rule, standing)
+        expected = {qid: _correct_of(q) for qid, q in authored.items()} if reveal else None
+        panels[quiz_id] = QuizPanel(
+            rule=rule,
+            standing=standing,
+            pool_size=len(authored),
+            draw_size=min(rule["questions_per_attempt"] or len(authored), len(authored)),
+            open_attempt=open_attempt,
+            questions=_shown_questions(open_attempt.draw, authored, {}, None)
+            if open_attempt
+            else [],
+            latest=latest,
+            best_score=max((a.score for a in submitted), default=None),
+            shows_correctness=reveal,
+            results=_shown_questions(_draw_of(latest, authored), authored, latest.answers, expected)
+            if latest
+            else [],
         )
-    return feedback
+    return panels
+
+
+def _draw_of(attempt: QuizAttempt, authored: dict) -> list:
+    # Attempts recorded before draws were stored showed every question in authored order.
+    if attempt.draw:
+        return attempt.draw
+    return [
+        {"question": qid, "options": [c.id for c in q.value["choices"].bound_blocks]}
+        for qid, q in authored.items()
+    ]
 
 
 # --- Results per graded item, for instructors' gradebooks ---------------------------------
@@ -229,7 +292,11 @@ def quiz_results(enrollment_ids, quiz_ids) -> dict[tuple[int, str], ItemResult]:
     """(enrollment id, quiz id) -> best score, attempt count and whether any attempt passed,
     in one query for all the enrollments and quizzes."""
     rows = (
-        QuizAttempt.objects.filter(enrollment_id__in=list(enrollment_ids), quiz_id__in=quiz_ids)
+        QuizAttempt.objects.filter(
+            enrollment_id__in=list(enrollment_ids),
+            quiz_id__in=quiz_ids,
+            submitted_at__isnull=False,  # an attempt still open has no score yet
+        )
         .order_by()
         .values("enrollment_id", "quiz_id")
         .annotate(best=Max("score"), count=Count("pk"), passes=Count("pk", filter=Q(passed=True)))

@@ -7,7 +7,7 @@ and a message a person can read) when a rule says no. Views translate those into
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,6 @@ from courses.models import CourseRun, LessonPage, ModulePage
 from courses.selectors import current_run_for
 
 from . import signals
-from .grading import grade_quiz
 from .models import (
     ActivityResult,
     CourseOutline,
@@ -57,6 +56,7 @@ def course_outline_sync(*, course_page) -> CourseOutline:
             "min_quiz_average": source.completion_min_quiz_average,
             "min_activity_score": source.completion_min_activity_score,
             "server_graded_only": source.completion_server_graded_only,
+            "quizzes_within_limit": source.completion_quizzes_within_limit,
         },
     )
     seen: set = set()
@@ -77,6 +77,11 @@ def course_outline_sync(*, course_page) -> CourseOutline:
                     "position": position,
                     "is_required": lesson.is_required,
                     "quiz_ids": [b.id for b in lesson.body if b.block_type == "quiz"],
+                    "quiz_rules": {
+                        b.id: b.block.quiz_rule(b.value)
+                        for b in lesson.body
+                        if b.block_type == "quiz"
+                    },
                     "activity_ids": [
                         activity_id for b in lesson.body if (activity_id := _activity_id(b))
                     ],
@@ -260,36 +265,6 @@ def lesson_mark_complete(*, enrollment: Enrollment, lesson_key) -> LessonProgres
     return progress
 
 
-@transaction.atomic
-def quiz_attempt_submit(
-    *, enrollment: Enrollment, lesson: LessonPage, quiz_id: str, answers: object
-) -> QuizAttempt:
-    """Grade and store a quiz attempt; passing every quiz of a lesson completes the lesson.
-
-    `lesson` may be any translation of the lesson: block ids are shared between translations.
-    Raises `QuizSubmissionError` (from grading) for forged or malformed answers.
-    """
-    _require_active(enrollment)
-    outline_lesson = _outline_lesson(enrollment, lesson.translation_key)
-    quiz = next((b for b in lesson.body if b.block_type == "quiz" and b.id == quiz_id), None)
-    if quiz is None or quiz_id not in outline_lesson.quiz_ids:
-        raise LearningError("unknown_quiz", _("This quiz is not part of the lesson."))
-    grade = grade_quiz(quiz, answers)
-    attempt = QuizAttempt.objects.create(
-        enrollment=enrollment,
-        lesson_key=outline_lesson.lesson_key,
-        quiz_id=quiz_id,
-        answers=grade.answers,
-        correct_count=grade.correct_count,
-        question_count=grade.question_count,
-        score=grade.score,
-        passed=grade.passed,
-    )
-    _lesson_complete_if_earned(enrollment, outline_lesson, LessonProgress.Source.QUIZ)
-    enrollment_progress_refresh(enrollment=enrollment)
-    return attempt
-
-
 def _lesson_complete_if_earned(enrollment: Enrollment, lesson: OutlineLesson, source) -> None:
     # A graded lesson is earned when every quiz is passed and every counted activity meets
     # the condition its block set (viewed, finished, or passed at its pass mark).
@@ -415,13 +390,17 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
     enrollment.last_activity_at = timezone.now()
 
     newly_completed = False
-    if enrollment.status == Enrollment.Status.ACTIVE and _rule_satisfied(
-        outline,
-        lessons,
-        done_keys,
-        enrollment.quiz_average,
-        counts_activities,
-        [best_by_activity.get(a) for a in activity_ids],
+    if (
+        enrollment.status == Enrollment.Status.ACTIVE
+        and _rule_satisfied(
+            outline,
+            lessons,
+            done_keys,
+            enrollment.quiz_average,
+            counts_activities,
+            [best_by_activity.get(a) for a in activity_ids],
+        )
+        and _quizzes_passed_within_limit(enrollment, lessons)
     ):
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.completed_at = timezone.now()
@@ -462,6 +441,28 @@ def _rule_satisfied(outline, lessons, done_keys, quiz_average, counts_activities
         threshold = Decimal(outline.min_activity_score) / 100
         if any(score is None or score < threshold for score in activity_scores):
             return False
+    return True
+
+
+def _quizzes_passed_within_limit(enrollment: Enrollment, lessons) -> bool:
+    # With the course's "within the attempt limit" rule, every quiz of a required lesson needs
+    # a passed attempt whose number is within the limit the quiz sets (0: no limit).
+    if not enrollment.outline.quizzes_within_limit:
+        return True
+    first_pass = dict(
+        enrollment.quiz_attempts.filter(passed=True)
+        .values("quiz_id")
+        .annotate(first=Min("number"))
+        .values_list("quiz_id", "first")
+    )
+    for lesson in lessons:
+        if not lesson.is_required:
+            continue
+        for quiz_id in lesson.quiz_ids:
+            limit = (lesson.quiz_rules or {}).get(quiz_id, {}).get("attempt_limit") or 0
+            number = first_pass.get(quiz_id)
+            if number is None or (limit and number > limit):
+                return False
     return True
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from courses.models import CourseRun, LessonPage, ProgramPage
 from courses.selectors import current_locale
 
-from . import services
+from . import quiz_services, services
 from .access import enrollment_for_learner, lesson_for_learner
 from .grading import QuizSubmissionError
 from .selectors import learner_dashboard
@@ -34,6 +34,11 @@ STATUS_FOR_CODE = {
     "not_published": 404,
     "unknown_lesson": 404,
     "unknown_quiz": 400,
+    "quiz_passed": 409,
+    "no_attempts_left": 409,
+    "cooldown": 409,
+    "already_submitted": 409,
+    "stale_attempt": 409,
     "unknown_activity": 400,
     "graded_lesson": 400,
     "bad_score": 400,
@@ -53,8 +58,13 @@ def _refused(request, message: str, status: int, *, back: str | None = None):
 
 def _safe_next(request, default: str | None = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path on this site: `redirect()` would try to reverse anything else as a view name.
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return default or reverse("learning:dashboard")
@@ -186,24 +196,46 @@ def quiz_answers_from(post) -> dict[str, list[str]]:
     return {key[2:]: post.getlist(key) for key in post if key.startswith("q-") and len(key) < 80}
 
 
+def _quiz_refused(request, error: services.LearningError, lesson_url: str, quiz_id: str):
+    return _refused(
+        request,
+        error.message,
+        STATUS_FOR_CODE.get(error.code, 400),
+        back=f"{lesson_url}#quiz-{quiz_id}" if quiz_id else lesson_url,
+    )
+
+
 @learner_post
-def quiz_submit(request, lesson_id: int):
-    """Grade a quiz on the server and show the result on the lesson page."""
+def quiz_start(request, lesson_id: int):
+    """Start an attempt (or return to the open one) and show it on the lesson page."""
     lesson = _lesson(lesson_id)
     enrollment = lesson_for_learner(request.user, lesson)
     lesson_url = lesson.get_url(request)
     quiz_id = request.POST.get("quiz_id", "")[:64]
     try:
-        attempt = services.quiz_attempt_submit(
+        quiz_services.quiz_attempt_start(enrollment=enrollment, lesson=lesson, quiz_id=quiz_id)
+    except services.LearningError as error:
+        return _quiz_refused(request, error, lesson_url, quiz_id)
+    return _see_other(request, f"{lesson_url}#quiz-{quiz_id}")
+
+
+@learner_post
+def quiz_submit(request, lesson_id: int):
+    """Grade the open attempt on the server and show the result on the lesson page."""
+    lesson = _lesson(lesson_id)
+    enrollment = lesson_for_learner(request.user, lesson)
+    lesson_url = lesson.get_url(request)
+    quiz_id = request.POST.get("quiz_id", "")[:64]
+    try:
+        attempt = quiz_services.quiz_attempt_submit(
             enrollment=enrollment,
             lesson=lesson,
             quiz_id=quiz_id,
+            attempt_id=_post_id(request, "attempt"),
             answers=quiz_answers_from(request.POST),
         )
     except services.LearningError as error:
-        return _refused(
-            request, error.message, STATUS_FOR_CODE.get(error.code, 400), back=lesson_url
-        )
+        return _quiz_refused(request, error, lesson_url, quiz_id)
     except QuizSubmissionError:
         return _refused(
             request,
@@ -215,7 +247,7 @@ def quiz_submit(request, lesson_id: int):
     if attempt.passed:
         messages.success(request, _("Quiz passed with %(score)s%%.") % score)
     else:
-        messages.warning(request, _("You scored %(score)s%%. Not passed yet: try again.") % score)
+        messages.warning(request, _("You scored %(score)s%%. Not passed yet.") % score)
     enrollment.refresh_from_db(fields=["status"])
     if enrollment.is_completed:
         messages.success(request, _("Course completed. Well done!"))

@@ -47,7 +47,7 @@ def run_quiz_analysis(run: CourseRun) -> list[QuizAnalysis]:
         return []
     latest: dict[tuple[int, str], dict] = {}
     for enrollment_id, quiz_id, answers in (
-        QuizAttempt.objects.filter(enrollment__run=run)
+        QuizAttempt.objects.filter(enrollment__run=run, submitted_at__isnull=False)
         .order_by("submitted_at", "pk")
         .values_list("enrollment_id", "quiz_id", "answers")
     ):

@@ -300,6 +300,7 @@ ROWS: dict[str, Row] = {
     "learning:program_enroll": public(INVALID, LOGIN),
     "learning:withdraw": public(INVALID, LOGIN, DENIED),
     "learning:lesson_complete": public(INVALID, LOGIN, DENIED),
+    "learning:quiz_start": public(INVALID, LOGIN, DENIED),
     "learning:quiz_submit": public(INVALID, LOGIN, DENIED),
     "courses:catalogue": public(),
     "wagtail_serve": public(OK, REDIRECT, DENIED, LOGIN, url=lambda fx: fx.lesson_a.url),

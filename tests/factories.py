@@ -23,6 +23,7 @@ from courses.models import (
     ProgramPage,
     UniversityPage,
 )
+from learning import quiz_services
 from universities.models import University
 from universities.services import membership_grant
 
@@ -182,3 +183,34 @@ def build_program(lead: University, partners: list[University], courses: list[Co
 
 def lessons_of(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.descendant_of(course).live().order_by("path"))
+
+
+def quiz_attempt_answer(enrollment, lesson: LessonPage, quiz=None, *, correct: bool = True):
+    """Start an attempt at `quiz` (the lesson's first by default) and submit answers to the
+    questions it drew: the right options, or one wrong option each."""
+    quiz = quiz or lesson.quiz_blocks()[0]
+    attempt = quiz_services.quiz_attempt_start(
+        enrollment=enrollment, lesson=lesson, quiz_id=quiz.id
+    )
+    return quiz_services.quiz_attempt_submit(
+        enrollment=enrollment,
+        lesson=lesson,
+        quiz_id=quiz.id,
+        attempt_id=attempt.pk,
+        answers=answers_for_draw(quiz, attempt.draw, correct=correct),
+    )
+
+
+def answers_for_draw(quiz, draw: list, *, correct: bool = True) -> dict:
+    """{question id: [option ids]} for the questions of `draw`: right, or one wrong each."""
+    right = {
+        q.id: [c.id for c in q.value["choices"].bound_blocks if c.value["is_correct"]]
+        for q in quiz.value["questions"].bound_blocks
+    }
+    answers = {}
+    for item in draw:
+        good = right[item["question"]]
+        answers[item["question"]] = (
+            good if correct else [o for o in item["options"] if o not in good][:1]
+        )
+    return answers

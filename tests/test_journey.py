@@ -69,6 +69,11 @@ def test_sign_up_enroll_learn_and_complete_a_course():
         token = csrf_token(html)
         if lesson.quiz_blocks():
             quiz = lesson.quiz_blocks()[0]
+            # The quiz opens with a Start button; the attempt it starts is then on the page.
+            start = re.search(r'action="([^"]+/quiz/start/)"', html).group(1)
+            started = browser.post(start, {"csrfmiddlewaretoken": token, "quiz_id": quiz.id})
+            assert started.status_code == 303
+            html = browser.get(url).content.decode()
             offered = form_inputs(html, "q-")
             answers = {}
             for question in quiz.value["questions"].bound_blocks:
@@ -77,9 +82,11 @@ def test_sign_up_enroll_learn_and_complete_a_course():
                 ]
                 assert set(right) <= set(offered[f"q-{question.id}"])
                 answers[f"q-{question.id}"] = right
+            attempt = re.search(r'name="attempt" value="(\d+)"', html).group(1)
             action = re.search(r'action="([^"]+/quiz/)"', html).group(1)
             response = browser.post(
-                action, {"csrfmiddlewaretoken": token, "quiz_id": quiz.id, **answers}
+                action,
+                {"csrfmiddlewaretoken": token, "quiz_id": quiz.id, "attempt": attempt, **answers},
             )
         else:
             action = re.search(r'action="([^"]+/complete/)"', html).group(1)

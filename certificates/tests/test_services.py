@@ -10,8 +10,16 @@ from certificates.models import Credential, Endorsement, IssuerKey
 from certificates.selectors import LocalResolver
 from certificates.tasks import issue_course_certificate
 from certificates.verification import Verdict, verify_credential
-from learning.services import program_enrollment_create
-from tests.factories import UniversityFactory, build_course, build_program, make_member, open_run
+from learning.services import enrollment_create, program_enrollment_create
+from tests.factories import (
+    UniversityFactory,
+    build_course,
+    build_program,
+    lessons_of,
+    make_member,
+    open_run,
+    quiz_attempt_answer,
+)
 
 from .conftest import complete_course
 
@@ -165,3 +173,22 @@ def test_concurrent_issue_makes_one_credential(learner, course):
         thread.join()
     assert not errors and len(set(results)) == 1
     assert Credential.objects.count() == 1
+
+
+def test_a_course_that_asks_for_passes_within_the_limit_says_so_in_the_criteria(
+    university, django_capture_on_commit_callbacks
+):
+    course = build_course(
+        university, modules=1, lessons_per_module=1, completion_quizzes_within_limit=True
+    )
+    lesson = lessons_of(course)[0]
+    learner = make_member("learner", university, full_name="Bakhtiyor Saidov")
+    enrollment = enrollment_create(learner=learner, run=open_run(course))
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz_attempt_answer(enrollment, lesson)
+
+    credential = enrollment.credentials.get()
+    achievement = json.loads(credential.signed_json)["credentialSubject"]["achievement"]
+    assert (
+        "Passed every quiz within the attempts it allows." in achievement["criteria"]["narrative"]
+    )

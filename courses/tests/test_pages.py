@@ -185,6 +185,11 @@ def test_lesson_for_enrolled_learner_has_quiz_form_navigation_and_progress(
     lessons = f.lessons_of(course)
     quiz = lessons[1].quiz_blocks()[0]
 
+    before = client.get(lessons[1].url).content.decode()
+    assert f'action="/en/learn/lessons/{lessons[1].pk}/quiz/start/"' in before
+    assert "Start the quiz" in before
+    client.post(f"/en/learn/lessons/{lessons[1].pk}/quiz/start/", {"quiz_id": quiz.id})
+
     html = client.get(lessons[1].url).content.decode()
 
     assert f'action="/en/learn/lessons/{lessons[1].pk}/quiz/"' in html

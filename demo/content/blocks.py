@@ -43,10 +43,12 @@ def question(prompt: str, choices: list[tuple[str, bool]], explanation: str = ""
     }
 
 
-def quiz(title: str, questions: list[dict], pass_mark: int = 60) -> dict:
+def quiz(title: str, questions: list[dict], pass_mark: int = 60, **settings) -> dict:
+    """A quiz; `settings` are the quiz block's attempt settings (`attempt_limit`,
+    `cooldown_minutes`, `questions_per_attempt`, `shuffle_answers`, `feedback`)."""
     return {
         "type": "quiz",
-        "value": {"title": title, "pass_mark": pass_mark, "questions": questions},
+        "value": {"title": title, "pass_mark": pass_mark, "questions": questions, **settings},
     }
 
 

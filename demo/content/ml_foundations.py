@@ -204,7 +204,28 @@ print("MAE, ц/га:", mean_absolute_error(y_test, model.predict(X_test)))
                                         ("Версию Python", False),
                                     ],
                                 ),
+                                question(
+                                    "Что показывает точность (precision)?",
+                                    [
+                                        (
+                                            "Долю верных среди случаев, которые модель назвала "
+                                            "положительными",
+                                            True,
+                                        ),
+                                        ("Долю положительных случаев в данных", False),
+                                        ("Время, за которое модель отвечает", False),
+                                    ],
+                                    "Точность и полнота отвечают на разные вопросы: что из "
+                                    "найденного верно и что из верного найдено.",
+                                ),
                             ],
+                            # The final quiz counts: three attempts, a quarter-hour between
+                            # them, three of four questions per attempt, and which were right
+                            # only once it is passed or the attempts are used.
+                            attempt_limit=3,
+                            cooldown_minutes=15,
+                            questions_per_attempt=3,
+                            feedback="at_end",
                         ),
                     ],
                 ),

@@ -66,6 +66,30 @@ def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
         run = CourseRun.objects.filter(course=course).first()
         assert run.is_open_for_enrollment()
 
+    # The right answer sits at varied positions, and one quiz limits and paces its attempts
+    # and draws from a pool.
+    quizzes = [
+        quiz
+        for lesson in LessonPage.objects.filter(locale__language_code__in=["en", "ru", "tg"])
+        .live()
+        .filter(alias_of__isnull=True)
+        for quiz in lesson.quiz_blocks()
+    ]
+    positions = {
+        index
+        for quiz in quizzes
+        for question in quiz.value["questions"]
+        for index, choice in enumerate(question["choices"])
+        if choice["is_correct"]
+    }
+    assert len(positions) >= 3
+    assert any(
+        quiz.value["attempt_limit"]
+        and quiz.value["cooldown_minutes"]
+        and 0 < quiz.value["questions_per_attempt"] < len(quiz.value["questions"])
+        for quiz in quizzes
+    )
+
     translated = CoursePage.objects.get(
         slug=TRANSLATIONS[0]["source"]["slug"], locale__language_code="ru"
     )

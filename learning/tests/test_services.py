@@ -10,16 +10,6 @@ def university():
     return f.UniversityFactory(code="tnu", name="Tajik National University")
 
 
-def answers_for(lesson, correct=True):
-    quiz = lesson.quiz_blocks()[0]
-    answers = {}
-    for question in quiz.value["questions"].bound_blocks:
-        choices = question.value["choices"].bound_blocks
-        pick = [c.id for c in choices if c.value["is_correct"] == correct][:1]
-        answers[question.id] = pick
-    return quiz.id, answers
-
-
 @pytest.mark.django_db
 def test_course_completes_after_lessons_and_quizzes(university):
     course = f.build_course(university)
@@ -29,10 +19,7 @@ def test_course_completes_after_lessons_and_quizzes(university):
     assert enrollment.lessons_total == 4
     for lesson in f.lessons_of(course):
         if lesson.quiz_blocks():
-            quiz_id, answers = answers_for(lesson)
-            attempt = services.quiz_attempt_submit(
-                enrollment=enrollment, lesson=lesson, quiz_id=quiz_id, answers=answers
-            )
+            attempt = f.quiz_attempt_answer(enrollment, lesson)
             assert attempt.passed
         else:
             services.lesson_mark_complete(enrollment=enrollment, lesson_key=lesson.translation_key)

@@ -53,13 +53,32 @@ def enrollment(learner, run):
     return services.enrollment_create(learner=learner, run=run)
 
 
-def quiz_post(lesson, *, correct=True) -> dict:
+def quiz_post(lesson, *, correct=True, attempt=None) -> dict:
+    """The form an attempt shows, filled in: `attempt` (an open QuizAttempt) or, for posts
+    refused before any attempt is looked at, every question with no attempt id."""
     quiz = lesson.quiz_blocks()[0]
     data = {"quiz_id": quiz.id}
-    for question in quiz.value["questions"].bound_blocks:
-        choices = question.value["choices"].bound_blocks
-        data[f"q-{question.id}"] = [c.id for c in choices if c.value["is_correct"] == correct][:1]
+    draw = (
+        attempt.draw
+        if attempt
+        else [
+            {"question": q.id, "options": [c.id for c in q.value["choices"].bound_blocks]}
+            for q in quiz.value["questions"].bound_blocks
+        ]
+    )
+    if attempt:
+        data["attempt"] = attempt.pk
+    for question_id, options in f.answers_for_draw(quiz, draw, correct=correct).items():
+        data[f"q-{question_id}"] = options
     return data
+
+
+def start_attempt(client, lesson):
+    """Press the quiz's Start button as the learner; returns the open attempt."""
+    quiz = lesson.quiz_blocks()[0]
+    response = client.post(reverse("learning:quiz_start", args=[lesson.pk]), {"quiz_id": quiz.id})
+    assert response.status_code == 303, response.status_code
+    return QuizAttempt.objects.get(quiz_id=quiz.id, submitted_at__isnull=True)
 
 
 def message_texts(response) -> list[str]:
@@ -319,8 +338,10 @@ def test_quiz_submit_grades_on_the_server_and_shows_the_result(learner_client, e
     lesson = f.lessons_of(course)[1]
     url = reverse("learning:quiz_submit", args=[lesson.pk])
 
-    failed = learner_client.post(url, quiz_post(lesson, correct=False))
-    passed = learner_client.post(url, quiz_post(lesson))
+    first = start_attempt(learner_client, lesson)
+    failed = learner_client.post(url, quiz_post(lesson, correct=False, attempt=first))
+    second = start_attempt(learner_client, lesson)
+    passed = learner_client.post(url, quiz_post(lesson, attempt=second))
 
     quiz_id = lesson.quiz_blocks()[0].id
     assert failed.status_code == 303 and passed.status_code == 303
@@ -346,9 +367,11 @@ def test_failed_quiz_shows_which_questions_were_wrong_with_explanations(
     f.publish(lesson)
     lesson = f.lessons_of(course)[0]
     services.enrollment_create(learner=learner, run=f.open_run(course))
+    attempt = start_attempt(learner_client, lesson)
 
     response = learner_client.post(
-        reverse("learning:quiz_submit", args=[lesson.pk]), quiz_post(lesson, correct=False)
+        reverse("learning:quiz_submit", args=[lesson.pk]),
+        quiz_post(lesson, correct=False, attempt=attempt),
     )
     page = learner_client.get(lesson.url).content.decode()
 
@@ -374,7 +397,7 @@ def test_forged_quiz_posts_are_refused_and_change_nothing(
 ):
     lessons = f.lessons_of(course)
     lesson = lessons[1]
-    data = quiz_post(lesson)
+    data = quiz_post(lesson, attempt=start_attempt(learner_client, lesson))
     question_ids = [key for key in data if key.startswith("q-")]
     if forge == "unknown_question":
         data["q-00000000-0000-0000-0000-000000000000"] = data[question_ids[0]]

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEvent
+from learning import quiz_services
 from learning import services as learning
 from learning.models import Enrollment
 from teaching import services
@@ -178,8 +179,15 @@ def test_quiz_analysis_counts_each_learners_latest_answers(client, world):
     ):
         enrollment = learning.enrollment_create(learner=learner, run=world.run_a)
         for pick in picks:
-            learning.quiz_attempt_submit(
-                enrollment=enrollment, lesson=lesson, quiz_id=quiz.id, answers={question.id: [pick]}
+            attempt = quiz_services.quiz_attempt_start(
+                enrollment=enrollment, lesson=lesson, quiz_id=quiz.id
+            )
+            quiz_services.quiz_attempt_submit(
+                enrollment=enrollment,
+                lesson=lesson,
+                quiz_id=quiz.id,
+                attempt_id=attempt.pk,
+                answers={question.id: [pick]},
             )
     [analysis] = run_quiz_analysis(world.run_a)
     first = analysis.questions[0]

@@ -174,6 +174,8 @@ def test_instructor_adds_a_quiz_lesson_an_editor_approves_it_and_it_goes_live(ne
     reader.get_by_role("heading", name=LESSON_TITLE, level=1).wait_for()
     expect(reader.locator("main")).to_contain_text(QUIZ_TITLE)
     assert_accessible(reader)
+    reader.get_by_role("button", name="Start the quiz").click()
+    reader.get_by_role("button", name="Submit answers").wait_for()
     for _prompt, options in QUESTIONS:
         correct = next(text for text, ok in options if ok)
         reader.get_by_role("radio", name=correct, exact=True).check()
