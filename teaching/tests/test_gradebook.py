@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from certificates.models import IssuanceFailure
+from learning import quiz_services
 from learning import services as learning
 from learning.credential_status import CertificateStatus
 from learning.models import Enrollment, OutlineLesson
@@ -47,6 +48,20 @@ def _quiz_of(lesson):
     }
     half = {questions[0].id: right[questions[0].id]}
     return lesson, quiz.id, right, wrong, half
+
+
+def _submit(*, enrollment, lesson, quiz_id, answers):
+    """Start an attempt and submit `answers` to it, as a learner does."""
+    attempt = quiz_services.quiz_attempt_start(
+        enrollment=enrollment, lesson=lesson, quiz_id=quiz_id
+    )
+    return quiz_services.quiz_attempt_submit(
+        enrollment=enrollment,
+        lesson=lesson,
+        quiz_id=quiz_id,
+        attempt_id=attempt.pk,
+        answers=answers,
+    )
 
 
 def _add_activity(course, lesson_index=0, activity_id=ACTIVITY, pass_mark=50):
@@ -116,12 +131,8 @@ def test_scores_attempts_completion_and_final_score_per_item(book):
     lessons = f.lessons_of(book.course)
     lesson, quiz_id, right, wrong, half = _quiz_of(lessons[1])
     for answers in (wrong, right):
-        learning.quiz_attempt_submit(
-            enrollment=book.e_aziza, lesson=lesson, quiz_id=quiz_id, answers=answers
-        )
-    learning.quiz_attempt_submit(
-        enrollment=book.e_bakhrom, lesson=lesson, quiz_id=quiz_id, answers=half
-    )
+        _submit(enrollment=book.e_aziza, lesson=lesson, quiz_id=quiz_id, answers=answers)
+    _submit(enrollment=book.e_bakhrom, lesson=lesson, quiz_id=quiz_id, answers=half)
     first_key = lessons[0].translation_key
     for score in ("0.4", "0.8"):
         learning.activity_result_record(
@@ -328,9 +339,7 @@ def test_only_the_runs_teachers_may_open_it(client, book):
 def _prepare_export(book):
     lessons = f.lessons_of(book.course)
     lesson, quiz_id, right, _wrong, _half = _quiz_of(lessons[1])
-    learning.quiz_attempt_submit(
-        enrollment=book.e_aziza, lesson=lesson, quiz_id=quiz_id, answers=right
-    )
+    _submit(enrollment=book.e_aziza, lesson=lesson, quiz_id=quiz_id, answers=right)
     book.aziza.full_name = '=HYPERLINK("http://x")'
     book.aziza.save()
 
@@ -398,9 +407,7 @@ def _more_learners(w, count):
         learner = f.make_member("learner", university)
         enrollment = learning.enrollment_create(learner=learner, run=w.run)
         if n % 3 == 0:
-            learning.quiz_attempt_submit(
-                enrollment=enrollment, lesson=lesson, quiz_id=quiz_id, answers=half
-            )
+            _submit(enrollment=enrollment, lesson=lesson, quiz_id=quiz_id, answers=half)
         if n % 5 == 0:
             learning.lesson_mark_complete(
                 enrollment=enrollment, lesson_key=f.lessons_of(w.course)[2].translation_key
