@@ -1,8 +1,8 @@
 """Dashboard charts: full, wrapped names and a weekly time axis across runs."""
 
 import re
-from itertools import pairwise
 from datetime import date, timedelta
+from itertools import pairwise
 
 from django.utils import timezone
 
