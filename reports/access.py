@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from courses.models import CoursePage
+from courses.models import CoursePage, CourseRun, ProgramPage
 from learning.models import Enrollment
 from universities.access import object_or_404, reach
 from universities.models import Membership, Role, University
@@ -63,6 +63,48 @@ class ReportScope:
     def describe(self) -> dict:
         """What the audit log records about the scope."""
         return {"university": self.university.code, "scopes": ["students", "courses"]}
+
+
+def report_courses_for_scope(scope: ReportScope) -> QuerySet[CoursePage]:
+    """The courses a scope's reports may be filtered by (the course picker): those its
+    university owns or co-teaches, and those its students take. Only pages with runs (the
+    source-locale pages learners enroll through), so a translated course is listed once."""
+    taken = scope.enrollments().values("run__course_id")
+    return (
+        CoursePage.objects.filter(Q(pk__in=scope.course_ids()) | Q(pk__in=taken))
+        .filter(pk__in=CourseRun.objects.values("course_id"))
+        .select_related("university")
+        .order_by("title", "pk")
+    )
+
+
+def report_course_in_scope(scope: ReportScope, page_id: int) -> bool:
+    """Whether `page_id` (any translation of a course) is one of the scope's courses. An
+    unknown id and another university's course answer alike."""
+    keys = report_courses_for_scope(scope).values("translation_key")
+    return CoursePage.objects.filter(pk=page_id, translation_key__in=keys).exists()
+
+
+def report_programs_for_scope(scope: ReportScope) -> QuerySet[ProgramPage]:
+    """The programs a scope's reports may be filtered by: those its university leads or is a
+    partner of, and those its enrollments belong to."""
+    taken = scope.enrollments().values("program_enrollment__program_id")
+    in_scope = (
+        Q(lead_university_id=scope.university_id)
+        | Q(partner_universities__id=scope.university_id)
+        | Q(pk__in=taken)
+    )
+    ids = ProgramPage.objects.filter(in_scope).values("pk")
+    return (
+        ProgramPage.objects.filter(pk__in=ids)
+        .select_related("lead_university")
+        .order_by("title", "pk")
+    )
+
+
+def report_program_in_scope(scope: ReportScope, page_id: int) -> bool:
+    """Whether `page_id` is one of the scope's programs (unknown and foreign alike)."""
+    return report_programs_for_scope(scope).filter(pk=page_id).exists()
 
 
 def report_universities_for(user) -> QuerySet[University]:

@@ -15,7 +15,7 @@ from ninja.security import HttpBearer
 
 from . import selectors, services
 from .access import report_scope_for_token
-from .filters import ReportFilterError, parse_report_filters
+from .filters import API_FILTER_KEYS, ReportFilterError, parse_report_filters
 from .rows import ENROLLMENT_COLUMNS
 
 DEFAULT_LIMIT = 500
@@ -117,9 +117,10 @@ class ErrorOut(Schema):
     detail: str
 
 
-def _filters(request):
+def _filters(request, scope):
     try:
-        return parse_report_filters(request.GET)
+        # The v1 parameters only; a course or program outside the token's scope is refused.
+        return parse_report_filters(request.GET, scope=scope, keys=API_FILTER_KEYS)
     except ReportFilterError as error:
         raise HttpError(400, error.message) from None
 
@@ -150,7 +151,8 @@ def _audit(request, scope, kind, filters, rows, extra=None):
 
 
 FILTER_DOC = (
-    "Filters: `term`, `course` (page id), `program` (page id), `status` "
+    "Filters: `term`, `course` (page id of one of your courses), `program` (page id of "
+    "one of your programs), `status` "
     "(active|withdrawn|completed), `enrolled_from`, `enrolled_to` (YYYY-MM-DD)."
 )
 
@@ -173,7 +175,7 @@ def enrollments(
     enrolled_to: str | None = None,
 ):
     scope = report_scope_for_token(request.auth)
-    filters = _filters(request)
+    filters = _filters(request, scope)
     size = _positive_int(limit, "limit", DEFAULT_LIMIT, MAX_LIMIT)
     after = 0 if cursor in (None, "") else _positive_int(cursor, "cursor", 0, 10**12)
     rows = selectors.enrollment_report_rows(scope, filters, spreadsheet=False, with_key=True)
@@ -204,7 +206,7 @@ def enrollments(
 )
 def course_summary(request):
     scope = report_scope_for_token(request.auth)
-    filters = _filters(request)
+    filters = _filters(request, scope)
     rows = selectors.course_summary(scope, filters)
     _audit(request, scope, "course_summary", filters, len(rows))
     return rows
@@ -218,7 +220,7 @@ def course_summary(request):
 )
 def program_summary(request):
     scope = report_scope_for_token(request.auth)
-    filters = _filters(request)
+    filters = _filters(request, scope)
     rows = selectors.program_summary(scope, filters)
     _audit(request, scope, "program_summary", filters, len(rows))
     return rows

@@ -2,12 +2,24 @@
 
 Every chart is decorative for assistive technology beyond its title (`role="img"` with a
 title); the numbers themselves are in the data table the template prints underneath.
+
+Names are never cut: a long course or university name wraps onto more lines above its bar,
+which is also what keeps the charts legible when a 640-unit drawing shrinks to a phone.
 """
 
+import textwrap
+from datetime import date
+
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ["#1f5f8b", "#3d8fc4", "#7fb8de", "#2e8b57"]
+WIDTH = 640
+LABEL_SIZE = 14
+LINE_H = 17
+# About how many characters of a 14-unit label fit across the drawing.
+WRAP_CHARS = 62
 
 
 def _svg(width: int, height: int, title: str, body: list[str], chart_id: str) -> SafeString:
@@ -19,86 +31,118 @@ def _svg(width: int, height: int, title: str, body: list[str], chart_id: str) ->
     )
 
 
-def column_chart(
-    title: str, items: list[tuple[str, int]], *, chart_id: str, width=640, height=220
-) -> SafeString:
-    """Vertical bars, one per (label, value); used for enrollments per month."""
-    top, bottom, left = 16, 36, 36
-    plot_h = height - top - bottom
-    peak = max((v for _l, v in items), default=0) or 1
-    slot = (width - left) / max(len(items), 1)
-    body = [
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width}" y2="{top + plot_h}" stroke="#888"/>',
-        f'<text x="{left - 4}" y="{top + 10}" text-anchor="end" font-size="11">{peak}</text>',
-    ]
-    for i, (label, value) in enumerate(items):
-        bar_h = plot_h * value / peak
-        x = left + i * slot + slot * 0.15
-        body.append(
-            f'<rect x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{slot * 0.7:.1f}" '
-            f'height="{bar_h:.1f}" fill="{PALETTE[0]}"/>'
-        )
-        body.append(
-            f'<text x="{x + slot * 0.35:.1f}" y="{height - 18}" text-anchor="middle" '
-            f'font-size="10">{escape(label)}</text>'
-        )
-    return _svg(width, height, title, body, chart_id)
+def wrap_label(label, width: int = WRAP_CHARS) -> list[str]:
+    """A name as lines of at most `width` characters, broken between words (a word longer
+    than a line is broken inside). Nothing is dropped."""
+    return textwrap.wrap(str(label), width=width, break_long_words=True) or [""]
+
+
+def _label(x: float, y: float, lines: list[str], size: int = LABEL_SIZE) -> str:
+    """Multi-line text whose first baseline is at `y`."""
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else LINE_H}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}">{spans}</text>'
 
 
 def bar_chart(
-    title: str, items: list[tuple[str, int]], *, chart_id: str, width=640, row_h=22
+    title: str, items: list[tuple[str, int]], *, chart_id: str, width=WIDTH, bar_h=16
 ) -> SafeString:
-    """Horizontal bars, one per (label, value); used for learners by university/country."""
-    left, right = 150, 50
-    height = max(1, len(items)) * row_h + 10
+    """Horizontal bars, one per (label, value), each under its full, wrapped label; used for
+    learners by university and by country."""
+    right = 56
     peak = max((v for _l, v in items), default=0) or 1
-    body = []
-    for i, (label, value) in enumerate(items):
-        y = 5 + i * row_h
-        w = (width - left - right) * value / peak
+    body, y = [], 4
+    for label, value in items:
+        lines = wrap_label(label)
+        body.append(_label(0, y + LABEL_SIZE, lines))
+        y += len(lines) * LINE_H + 2
+        w = (width - right) * value / peak
         body.append(
-            f'<text x="{left - 6}" y="{y + row_h * 0.65:.1f}" text-anchor="end" '
-            f'font-size="12">{escape(label[:24])}</text>'
+            f'<rect x="0" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[1]}"/>'
+            f'<text x="{w + 4:.1f}" y="{y + bar_h - 3}" font-size="{LABEL_SIZE}">{value}</text>'
         )
-        body.append(
-            f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" '
-            f'fill="{PALETTE[1]}"/>'
-        )
-        body.append(
-            f'<text x="{left + w + 4:.1f}" y="{y + row_h * 0.65:.1f}" font-size="12">{value}</text>'
-        )
-    return _svg(width, height, title, body, chart_id)
+        y += bar_h + 10
+    return _svg(width, max(y, 20), title, body, chart_id)
 
 
 def funnel_chart(
-    title: str, courses: list[dict], stages: list[tuple[str, str]], *, chart_id: str, width=640
+    title: str, courses: list[dict], stages: list[tuple[str, str]], *, chart_id: str, width=WIDTH
 ) -> SafeString:
-    """For each course, one bar per stage (enrolled → completed), scaled to the enrolled."""
-    left, right, bar_h, gap = 150, 50, 12, 10
-    group_h = bar_h * len(stages) + gap
-    legend_h = 20
-    height = legend_h + max(1, len(courses)) * group_h + 6
-    body = []
+    """For each course, its full name, then one bar per stage (enrolled → completed), scaled
+    to the enrolled."""
+    right, bar_h = 56, 13
+    body, y = [], 4
     for s, (_key, label) in enumerate(stages):
-        x = left + s * 120
-        body.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{PALETTE[s % 4]}"/>')
-        body.append(f'<text x="{x + 14}" y="13" font-size="11">{escape(label)}</text>')
-    for i, course in enumerate(courses):
-        y0 = legend_h + i * group_h
+        x = s * 150
+        body.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{PALETTE[s % 4]}"/>')
+        body.append(f'<text x="{x + 16}" y="{y + 11}" font-size="13">{escape(label)}</text>')
+    y += 26
+    for course in courses:
+        lines = wrap_label(course["label"])
+        body.append(_label(0, y + LABEL_SIZE, lines))
+        y += len(lines) * LINE_H + 2
         peak = course[stages[0][0]] or 1
-        body.append(
-            f'<text x="{left - 6}" y="{y0 + group_h / 2:.1f}" text-anchor="end" '
-            f'font-size="12">{escape(str(course["label"])[:24])}</text>'
-        )
-        for s, (key, _label) in enumerate(stages):
-            w = (width - left - right) * course[key] / peak
-            y = y0 + s * bar_h
+        for s, (key, _label_text) in enumerate(stages):
+            w = (width - right) * course[key] / peak
             body.append(
-                f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
+                f'<rect x="0" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
                 f'fill="{PALETTE[s % 4]}"/>'
+                f'<text x="{w + 4:.1f}" y="{y + bar_h - 3}" font-size="12">{course[key]}</text>'
             )
+            y += bar_h
+        y += 10
+    return _svg(width, max(y, 20), title, body, chart_id)
+
+
+def _tick_months(weeks: int) -> int:
+    """Label every month on a short axis, every quarter or half-year on a long one."""
+    if weeks <= 30:
+        return 1
+    if weeks <= 80:
+        return 3
+    return 6
+
+
+def week_chart(
+    title: str, weeks: list[dict], *, chart_id: str, width=WIDTH, height=240
+) -> SafeString:
+    """Enrollments per week on a time axis: one column per week (`{"week": monday,
+    "enrollments": n, "runs": [...]}`), the axis labelled with months, and a dashed line
+    where a run started, so the intake of every run shows as its own peak."""
+    top, bottom, left = 18, 40, 40
+    plot_h = height - top - bottom
+    base = top + plot_h
+    peak = max((w["enrollments"] for w in weeks), default=0) or 1
+    slot = (width - left) / max(len(weeks), 1)
+    body = [
+        f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="#555"/>',
+        f'<line x1="{left}" y1="{top}" x2="{width}" y2="{top}" stroke="#ddd"/>',
+        f'<text x="{left - 5}" y="{top + 5}" text-anchor="end" font-size="13">{peak}</text>',
+        f'<text x="{left - 5}" y="{base}" text-anchor="end" font-size="13">0</text>',
+    ]
+    every = _tick_months(len(weeks))
+    for i, week in enumerate(weeks):
+        x = left + i * slot
+        day: date = week["week"]
+        if week["runs"]:
+            names = "; ".join(week["runs"])
             body.append(
-                f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 3}" font-size="10">'
-                f"{course[key]}</text>"
+                f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{base}" stroke="{PALETTE[3]}" '
+                f'stroke-dasharray="4 3" class="run-start"><title>{escape(names)}</title></line>'
+            )
+        bar_h = plot_h * week["enrollments"] / peak
+        body.append(
+            f'<rect x="{x + slot * 0.1:.1f}" y="{base - bar_h:.1f}" width="{slot * 0.8:.1f}" '
+            f'height="{bar_h:.1f}" fill="{PALETTE[0]}"/>'
+        )
+        # A tick at the week holding a month's first Monday, every `every` months; none so
+        # close to the right edge that its label would be cut.
+        if day.day <= 7 and (day.month - 1) % every == 0 and x < width - 56:
+            body.append(
+                f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 5}" stroke="#555"/>'
+                f'<text x="{x:.1f}" y="{base + 20}" font-size="13" class="tick">'
+                f"{escape(date_format(day, 'M Y'))}</text>"
             )
     return _svg(width, height, title, body, chart_id)

@@ -9,6 +9,7 @@ therefore identical whichever path produced them.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel import Locale, UnknownLocaleError
 from django.apps import apps
 from django.db.models import (
     Case,
@@ -24,10 +25,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
-from universities.models import Role
+from universities.models import Role, University
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP
 # "CSV injection"); tab and carriage return are in the list because Excel strips them first.
@@ -89,6 +92,63 @@ class OneDecimalText(Func):
         return f"printf('%%.1f', {inner_sql})", params
 
 
+class IsoDate(Func):
+    """A date as ISO 8601 text ("2026-09-01"), formatted by the database."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        inner_sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"to_char({inner_sql}, 'YYYY-MM-DD')", params
+        return f"strftime('%%Y-%%m-%%d', {inner_sql})", params
+
+
+def university_name(path: str):
+    """The university at `path` by its name in the active language (its `name_translations`
+    entry, else its name), computed by the database so that COPY can write it."""
+    language = (get_language() or "en").lower()
+    return Coalesce(
+        NullIf(KeyTextTransform(language, f"{path}__name_translations"), Value("")),
+        F(f"{path}__name"),
+        output_field=CharField(),
+    )
+
+
+def country_name(path: str):
+    """The ISO country code at `path` as the country's name in the active language (CLDR,
+    through Babel), as a CASE over the countries universities are in: a handful of rows, and
+    still one SQL expression for COPY. A code Babel does not know stays as it is."""
+    names = country_names(University.objects.values_list("country", flat=True).distinct())
+    whens = [When(**{path: code}, then=Value(name)) for code, name in names.items()]
+    if not whens:
+        return F(path)
+    return Case(*whens, default=F(path), output_field=CharField())
+
+
+def country_names(codes, language: str | None = None) -> dict[str, str]:
+    """{ISO code: name in `language` (default: the active one)} from Babel's CLDR data."""
+    try:
+        locale = Locale.parse(to_locale(language or get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    names = {}
+    for code in codes:
+        if code:
+            names[code] = locale.territories.get(code.upper(), code)
+    return names
+
+
+# Sort orders a person may pick for the enrollment export (key: label, ORM ordering). The id
+# is always last, so equal names keep a stable order; the API pages by id and ignores these.
+SORT_ORDERS = {
+    "": (_("Enrollment, oldest first"), ("pk",)),
+    "name": (_("Learner name"), ("learner__full_name", "pk")),
+    "course": (_("Course, then run"), ("run__course__title", "run__starts_on", "pk")),
+    "-enrolled_at": (_("Enrollment, newest first"), ("-enrolled_at", "-pk")),
+}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -117,7 +177,34 @@ ENROLLMENT_COLUMNS = [
     Column("certificate_id", _("Certificate id")),
     Column("certificate_status", _("Certificate status")),
 ]
-TEXT_COLUMNS = {"student_number", "name", "email", "home_university", "program", "course", "term"}
+# The spreadsheet export (CSV, XLSX) reads as a registrar does: the home university by name
+# with its country, the run by its dates. The API keeps ENROLLMENT_COLUMNS (ids and codes a
+# student information system matches on).
+EXPORT_COLUMNS = [
+    Column("learner_id", _("Learner id")),
+    Column("student_number", _("Student number")),
+    Column("name", _("Name")),
+    Column("email", _("Email")),
+    Column("home_university_name", _("Home university")),
+    Column("home_country", _("Home country")),
+    Column("program", _("Program")),
+    Column("course", _("Course")),
+    Column("term", _("Term")),
+    Column("run_starts_on", _("Run starts")),
+    Column("run_ends_on", _("Run ends")),
+    *ENROLLMENT_COLUMNS[9:],
+]
+TEXT_COLUMNS = {
+    "student_number",
+    "name",
+    "email",
+    "home_university",
+    "home_university_name",
+    "home_country",
+    "program",
+    "course",
+    "term",
+}
 
 
 def credential_model():
@@ -152,13 +239,19 @@ def _certificate_expressions(queryset: QuerySet) -> tuple[QuerySet, dict]:
 
 
 def enrollment_rows(
-    queryset: QuerySet, *, university_id: int, spreadsheet: bool, with_key: bool = False
+    queryset: QuerySet,
+    *,
+    university_id: int,
+    spreadsheet: bool,
+    with_key: bool = False,
+    sort: str = "",
 ) -> QuerySet:
     """The enrollment report: `queryset` (already scoped and filtered) as value tuples in
-    `ENROLLMENT_COLUMNS` order, ordered by enrollment id (the keyset for paging).
+    `EXPORT_COLUMNS` order for spreadsheets, `ENROLLMENT_COLUMNS` order for JSON.
 
     `spreadsheet` neutralizes formula-like text for CSV/XLSX; JSON gets the raw text.
-    `with_key` puts the enrollment id first in each tuple (the API's paging cursor).
+    `with_key` puts the enrollment id first in each tuple (the API's paging cursor), and the
+    rows are then ordered by it whatever `sort` says; otherwise `sort` is a `SORT_ORDERS` key.
     """
     queryset = queryset.annotate(
         report_home=FilteredRelation(
@@ -176,6 +269,8 @@ def enrollment_rows(
         "name": F("learner__full_name"),
         "email": F("learner__email"),
         "home_university": F("report_home__university__code"),
+        "home_university_name": university_name("report_home__university"),
+        "home_country": country_name("report_home__university__country"),
         "program": F("program_enrollment__program__title"),
         "course": F("run__course__title"),
         "term": F("run__term"),
@@ -185,6 +280,8 @@ def enrollment_rows(
     computed = {
         **text,
         "enrolled_at": IsoTimestamp("enrolled_at"),
+        "run_starts_on": IsoDate("run__starts_on"),
+        "run_ends_on": IsoDate("run__ends_on"),
         "progress_percent": Case(
             When(lessons_total=0, then=Value(0)),
             # Integer arithmetic rounds half up the same way on every database.
@@ -205,9 +302,11 @@ def enrollment_rows(
         ),
         **certificate,
     }
-    aliases = {f"c_{key}": expr for key, expr in computed.items()}
+    columns = EXPORT_COLUMNS if spreadsheet else ENROLLMENT_COLUMNS
+    keys = {column.key for column in columns}
+    aliases = {f"c_{key}": expr for key, expr in computed.items() if key in keys}
     fields = ["pk"] if with_key else []
-    for column in ENROLLMENT_COLUMNS:
+    for column in columns:
         if column.key == "learner_id":
             fields.append("learner_id")
         elif column.key == "run":
@@ -216,7 +315,8 @@ def enrollment_rows(
             fields.append(column.key)
         else:
             fields.append(f"c_{column.key}")
-    return queryset.annotate(**aliases).order_by("pk").values_list(*fields)
+    ordering = ("pk",) if with_key else SORT_ORDERS.get(sort, SORT_ORDERS[""])[1]
+    return queryset.annotate(**aliases).order_by(*ordering).values_list(*fields)
 
 
 def header(columns: list[Column]) -> list[str]:
@@ -225,6 +325,8 @@ def header(columns: list[Column]) -> list[str]:
 
 __all__ = [
     "ENROLLMENT_COLUMNS",
+    "EXPORT_COLUMNS",
+    "SORT_ORDERS",
     "TEXT_COLUMNS",
     "Column",
     "enrollment_rows",

@@ -5,7 +5,7 @@ Each function issues a fixed number of queries, whatever the number of rows; the
 work is done by the database or by streaming iterators, never by loading a table into memory.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -22,17 +22,18 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import CourseRun
 from learning.models import Enrollment
 from universities.models import Role
 
 from .access import ReportScope
 from .filters import ReportFilters
 from .models import ApiToken, ErasedEnrollment, ExportJob, ScheduledReport
-from .rows import Column, enrollment_rows
+from .rows import Column, country_names, enrollment_rows, university_name
 
 ACTIVE_DAYS = 30
 
@@ -50,6 +51,7 @@ def enrollment_report_rows(
         university_id=scope.university_id,
         spreadsheet=spreadsheet,
         with_key=with_key,
+        sort=filters.sort,
     )
 
 
@@ -94,7 +96,7 @@ def _medians(queryset: QuerySet, group_field: str, counts: dict) -> dict:
 COURSE_SUMMARY_COLUMNS = [
     Column("course_id", _("Course id")),
     Column("course", _("Course")),
-    Column("university", _("Owning university")),
+    Column("university_name", _("Owning university")),
     Column("enrolled", _("Enrolled")),
     Column("active_30_days", _("Active in the last 30 days")),
     Column("completed", _("Completed")),
@@ -113,6 +115,7 @@ def course_summary(scope: ReportScope, filters: ReportFilters, *, now=None) -> l
     grouped = (
         queryset.values("run__course_id", "run__course__title", "run__course__university__code")
         .annotate(
+            university_name=university_name("run__course__university"),
             enrolled=Count("pk"),
             active=Count("pk", filter=Q(last_activity_at__gte=now - timedelta(days=ACTIVE_DAYS))),
             completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED)),
@@ -125,6 +128,7 @@ def course_summary(scope: ReportScope, filters: ReportFilters, *, now=None) -> l
         for row in erased_for_report(scope, filters)
         .values("run__course_id", "run__course__title", "run__course__university__code")
         .annotate(
+            university_name=university_name("run__course__university"),
             erased=Count("pk"),
             erased_completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED)),
         )
@@ -164,6 +168,7 @@ def _course_row(row: dict, erased: int, erased_completed: int, median) -> dict:
         "course_id": row["run__course_id"],
         "course": row["run__course__title"],
         "university": row["run__course__university__code"],
+        "university_name": row["university_name"],
         "enrolled": enrolled,
         "active_30_days": row["active"],
         "completed": completed,
@@ -176,7 +181,7 @@ def _course_row(row: dict, erased: int, erased_completed: int, median) -> dict:
 PROGRAM_SUMMARY_COLUMNS = [
     Column("program_id", _("Program id")),
     Column("program", _("Program")),
-    Column("lead_university", _("Lead university")),
+    Column("lead_university_name", _("Lead university")),
     Column("learners", _("Learners")),
     Column("course_enrollments", _("Course enrollments")),
     Column("courses_completed", _("Courses completed")),
@@ -196,6 +201,7 @@ def program_summary(scope: ReportScope, filters: ReportFilters) -> list[dict]:
             "program_enrollment__program__lead_university__code",
         )
         .annotate(
+            lead_university_name=university_name("program_enrollment__program__lead_university"),
             learners=Count("learner_id", distinct=True),
             course_enrollments=Count("pk"),
             courses_completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED)),
@@ -227,6 +233,7 @@ def program_summary(scope: ReportScope, filters: ReportFilters) -> list[dict]:
             "program_id": row["program_enrollment__program_id"],
             "program": row["program_enrollment__program__title"],
             "lead_university": row["program_enrollment__program__lead_university__code"],
+            "lead_university_name": row["lead_university_name"],
             "learners": row["learners"],
             "course_enrollments": row["course_enrollments"]
             + erased.get(row["program_enrollment__program_id"], 0),
@@ -242,24 +249,48 @@ def program_summary(scope: ReportScope, filters: ReportFilters) -> list[dict]:
 # --- Dashboard -----------------------------------------------------------------------------
 
 
-def enrollments_by_month(scope: ReportScope, *, months: int = 12, now=None) -> list[tuple]:
-    """(first day of month, enrollments) for the last `months` months, gaps filled with 0."""
-    now = now or timezone.now()
-    first = now.date().replace(day=1)
-    starts = [first]
-    for _i in range(months - 1):
-        starts.append((starts[-1] - timedelta(days=1)).replace(day=1))
-    starts.reverse()
-    counts = {
-        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row["n"]
-        for row in scope.enrollments()
-        .filter(enrolled_at__date__gte=starts[0])
-        .annotate(month=TruncMonth("enrolled_at"))
-        .values("month")
+MAX_WEEKS = 104
+MIN_WEEKS = 12
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def enrollment_weeks(scope: ReportScope, *, now=None) -> list[dict]:
+    """Enrollments per week (Monday first), from the week of the scope's first enrollment in
+    the last two years (and at least twelve weeks back) to this week, gaps filled with 0; each
+    week lists the runs that started in it. One trend across every run, not a calendar
+    window that hides last year's intake. Two queries."""
+    today = timezone.localdate(now or timezone.now())
+    this_week = _monday(today)
+    earliest = this_week - timedelta(weeks=MAX_WEEKS - 1)
+    counts = {}
+    for row in (
+        scope.enrollments()
+        .filter(enrolled_at__date__gte=earliest)
+        .annotate(week=TruncWeek("enrolled_at"))
+        .values("week")
         .annotate(n=Count("pk"))
-        .order_by("month")
-    }
-    return [(start, counts.get(start, 0)) for start in starts]
+        .order_by("week")
+    ):
+        week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        counts[week] = row["n"]
+    first = min(min(counts, default=this_week), this_week - timedelta(weeks=MIN_WEEKS - 1))
+    runs: dict[date, list[str]] = {}
+    for run in (
+        CourseRun.objects.filter(
+            pk__in=scope.enrollments().values("run_id"), starts_on__gte=first, starts_on__lte=today
+        )
+        .select_related("course")
+        .order_by("starts_on", "pk")
+    ):
+        runs.setdefault(_monday(run.starts_on), []).append(f"{run.course.title} · {run.term}")
+    weeks, week = [], first
+    while week <= this_week:
+        weeks.append({"week": week, "enrollments": counts.get(week, 0), "runs": runs.get(week, [])})
+        week += timedelta(weeks=1)
+    return weeks
 
 
 def completion_funnel(scope: ReportScope, *, limit: int = 8) -> list[dict]:
@@ -290,13 +321,19 @@ def learners_by_home(scope: ReportScope) -> list[dict]:
             )
         )
         .values("report_home__university__code", "report_home__university__country")
-        .annotate(learners=Count("learner_id", distinct=True))
-        .order_by("-learners", "report_home__university__code")
+        .annotate(
+            name=university_name("report_home__university"),
+            learners=Count("learner_id", distinct=True),
+        )
+        .order_by("-learners", "name")
     )
+    rows = list(rows)
+    countries = country_names(row["report_home__university__country"] for row in rows)
     return [
         {
-            "university": row["report_home__university__code"] or "—",
-            "country": row["report_home__university__country"] or "—",
+            "university": row["name"] or "—",
+            "code": row["report_home__university__code"] or "",
+            "country": countries.get(row["report_home__university__country"], "—"),
             "learners": row["learners"],
         }
         for row in rows

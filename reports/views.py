@@ -1,8 +1,8 @@
 """The registrar's pages: dashboard, exports, export progress, API tokens, weekly schedules.
 
 HTTP only: each view asks `reports.access` for a scope, calls a selector or service, and
-renders. Scope refusals are `PermissionDenied` (403); bad filters are a 400 page that says
-what was wrong.
+renders. Scope refusals are `PermissionDenied` (403); bad filters come back on the same page
+(400), each message next to its field and the input kept.
 """
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from .access import (
     schedule_of_owner,
 )
 from .filters import ReportFilterError, ReportFilterForm, parse_report_filters
+from .forms import ExportForm
 from .models import ExportJob, ReportFormat, ReportKind, ScheduledReport
 
 
@@ -33,8 +34,47 @@ def _scope(request, source=None):
     return report_scope_for_staff(request.user, source.get("university"))
 
 
-def _bad_request(request, message: str):
-    return render(request, "reports/bad_request.html", {"message": message}, status=400)
+def _dashboard(request, scope, form: ExportForm, *, preview=None, status=200):
+    """The dashboard around `form`: a fresh one, or the one just submitted, kept as typed."""
+    weeks = selectors.enrollment_weeks(scope)
+    funnel = selectors.completion_funnel(scope)
+    by_home = selectors.learners_by_home(scope)
+    by_country = selectors.learners_by_country(by_home)
+    stages = [
+        ("enrolled", _("Enrolled")),
+        ("started", _("Started")),
+        ("halfway", _("Halfway")),
+        ("completed", _("Completed")),
+    ]
+    for row in funnel:
+        row["label"] = row["run__course__title"]
+    context = {
+        "scope": scope,
+        "weeks": weeks,
+        "funnel": funnel,
+        "stages": stages,
+        "by_home": by_home,
+        "by_country": by_country,
+        "weeks_chart": charts.week_chart(_("Enrollments per week"), weeks, chart_id="weeks"),
+        "funnel_chart": charts.funnel_chart(
+            _("Completion funnel by course"), funnel, stages, chart_id="funnel"
+        ),
+        "home_chart": charts.bar_chart(
+            _("Learners by home university"),
+            [(r["university"], r["learners"]) for r in by_home[:12]],
+            chart_id="home",
+        ),
+        "country_chart": charts.bar_chart(
+            _("Learners by country"),
+            [(r["country"], r["learners"]) for r in by_country],
+            chart_id="country",
+        ),
+        "form": form,
+        "preview": preview,
+        "jobs": selectors.recent_export_jobs(scope),
+        "stream_max_rows": settings.REPORTS_STREAM_MAX_ROWS,
+    }
+    return render(request, "reports/dashboard.html", context, status=status)
 
 
 @login_required
@@ -49,66 +89,23 @@ def dashboard(request):
         if request.GET.get("university"):
             raise
         return render(request, "reports/choose_university.html", {"universities": universities})
-    months = selectors.enrollments_by_month(scope)
-    funnel = selectors.completion_funnel(scope)
-    by_home = selectors.learners_by_home(scope)
-    by_country = selectors.learners_by_country(by_home)
-    stages = [
-        ("enrolled", _("Enrolled")),
-        ("started", _("Started")),
-        ("halfway", _("Halfway")),
-        ("completed", _("Completed")),
-    ]
-    for row in funnel:
-        row["label"] = row["run__course__title"]
-    context = {
-        "scope": scope,
-        "months": months,
-        "funnel": funnel,
-        "stages": stages,
-        "by_home": by_home,
-        "by_country": by_country,
-        "months_chart": charts.column_chart(
-            _("Enrollments per month"),
-            [(m.strftime("%m/%y"), n) for m, n in months],
-            chart_id="months",
-        ),
-        "funnel_chart": charts.funnel_chart(
-            _("Completion funnel by course"), funnel, stages, chart_id="funnel"
-        ),
-        "home_chart": charts.bar_chart(
-            _("Learners by home university"),
-            [(r["university"], r["learners"]) for r in by_home[:12]],
-            chart_id="home",
-        ),
-        "country_chart": charts.bar_chart(
-            _("Learners by country"),
-            [(r["country"], r["learners"]) for r in by_country],
-            chart_id="country",
-        ),
-        "filter_form": ReportFilterForm(),
-        "kinds": ReportKind.choices,
-        "formats": ReportFormat.choices,
-        "jobs": selectors.recent_export_jobs(scope),
-        "stream_max_rows": settings.REPORTS_STREAM_MAX_ROWS,
-    }
-    return render(request, "reports/dashboard.html", context)
+    return _dashboard(request, scope, ExportForm(scope=scope))
 
 
 @login_required
 @require_POST
 def export(request):
+    """Export, or only count the rows the export would have ("preview"): the same form, scope
+    and filters either way. Bad input comes back on the dashboard, kept as typed."""
     scope = _scope(request, request.POST)
-    try:
-        filters = parse_report_filters(request.POST)
-        kind, fmt = services.report_kind_and_format(
-            request.POST.get("kind", ""), request.POST.get("format", "")
-        )
-    except ReportFilterError as error:
-        return _bad_request(request, error.message)
-    except services.ReportError as error:
-        return _bad_request(request, error.message)
-    bom = request.POST.get("bom") in ("1", "on", "true")
+    form = ExportForm(request.POST, scope=scope)
+    if not form.is_valid():
+        return _dashboard(request, scope, form, status=400)
+    filters, kind, fmt = form.filters(), form.cleaned_data["kind"], form.cleaned_data["format"]
+    if request.POST.get("preview"):
+        count = services.report_preview_count(scope, filters, kind)
+        return _dashboard(request, scope, form, preview={"rows": count, "kind": kind})
+    bom = form.cleaned_data["bom"]
     count = services.report_row_count(scope, filters, kind)
     if count is not None and count > settings.REPORTS_STREAM_MAX_ROWS:
         job = services.export_job_request(
@@ -212,9 +209,11 @@ def token_revoke(request, token_id):
 def schedules(request):
     scope = _scope(request, request.POST if request.method == "POST" else request.GET)
     error = ""
+    filter_form = ReportFilterForm(scope=scope)
     if request.method == "POST":
+        filter_form = ReportFilterForm(request.POST, scope=scope)
         try:
-            filters = parse_report_filters(request.POST)
+            filters = parse_report_filters(request.POST, scope=scope)
             weekday = int(request.POST.get("weekday", ""))
             services.scheduled_report_create(
                 owner=request.user,
@@ -225,8 +224,8 @@ def schedules(request):
                 weekday=weekday,
             )
             return redirect(f"{reverse('reports_site:schedules')}?university={scope.university_id}")
-        except ReportFilterError as refused:
-            error = refused.message
+        except ReportFilterError:
+            error = _("Some filters need correcting: see the messages next to them.")
         except services.ReportError as refused:
             error = refused.message
         except ValueError:
@@ -237,7 +236,7 @@ def schedules(request):
         "kinds": ReportKind.choices,
         "formats": ReportFormat.choices,
         "weekdays": ScheduledReport.Weekday.choices,
-        "filter_form": ReportFilterForm(),
+        "filter_form": filter_form,
         "error": error,
     }
     return render(request, "reports/schedules.html", context, status=400 if error else 200)

@@ -23,6 +23,7 @@ from .streams import (
     report_chunks,
     report_filename,
     report_kind_and_format,
+    report_preview_count,
     report_row_count,
     report_stream,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "report_chunks",
     "report_filename",
     "report_kind_and_format",
+    "report_preview_count",
     "report_row_count",
     "report_stream",
     "scheduled_report_create",

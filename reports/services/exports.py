@@ -130,7 +130,9 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     try:
         # The row callback only counts in memory; the heartbeat thread writes the count on a
         # connection of its own (see `heartbeat`): never an UPDATE on the COPY's connection.
-        with heartbeat, open(partial, "wb") as out:
+        # Headers and names (universities, countries) in the requester's language, as the
+        # file would have been had it streamed to their browser.
+        with heartbeat, open(partial, "wb") as out, translation.override(_language_of(job)):
             for chunk in report_chunks(
                 scope, filters, job.kind, job.format, bom=job.with_bom, progress=heartbeat.progress
             ):
@@ -168,6 +170,11 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         )
     _notify_ready(job)
     return job
+
+
+def _language_of(job: ExportJob) -> str:
+    user = job.requested_by
+    return (user.preferred_language if user else "") or settings.LANGUAGE_CODE
 
 
 def _notify_ready(job: ExportJob) -> None:

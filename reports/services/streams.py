@@ -19,7 +19,7 @@ from ..errors import ReportError
 from ..filters import ReportFilters
 from ..formats import csv_chunks, enrollment_csv_chunks, queryset_rows, xlsx_write
 from ..models import ReportFormat, ReportKind
-from ..rows import ENROLLMENT_COLUMNS, TEXT_COLUMNS, header
+from ..rows import EXPORT_COLUMNS, TEXT_COLUMNS, header
 
 CONTENT_TYPES = {
     ReportFormat.CSV: "text/csv; charset=utf-8",
@@ -42,6 +42,15 @@ def report_row_count(scope: ReportScope, filters: ReportFilters, kind: str) -> i
     return selectors.enrollments_for_report(scope, filters).count()
 
 
+def report_preview_count(scope: ReportScope, filters: ReportFilters, kind: str) -> int:
+    """The rows the export of `kind` with these scope and filters will have, for the preview:
+    the count the export itself uses (enrollments), or the summary it will write."""
+    count = report_row_count(scope, filters, kind)
+    if count is None:
+        count = len(_summary(scope, filters, kind)[1])
+    return count
+
+
 def _summary(scope, filters, kind) -> tuple[list[str], list[list]]:
     if kind == ReportKind.COURSE_SUMMARY:
         columns, rows = selectors.COURSE_SUMMARY_COLUMNS, selectors.course_summary(scope, filters)
@@ -53,7 +62,7 @@ def _summary(scope, filters, kind) -> tuple[list[str], list[list]]:
 # The enrollment columns the database formats as text but a spreadsheet should hold as
 # datetimes and numbers (names, codes and student numbers stay text).
 TYPED_ENROLLMENT_COLUMNS = frozenset(
-    index for index, column in enumerate(ENROLLMENT_COLUMNS) if column.key not in TEXT_COLUMNS
+    index for index, column in enumerate(EXPORT_COLUMNS) if column.key not in TEXT_COLUMNS
 )
 
 
@@ -80,7 +89,7 @@ def report_chunks(
         head, rows = _summary(scope, filters, kind)
         return _summary_chunks(kind, fmt, head, rows, bom=bom, progress=progress)
     rows = selectors.enrollment_report_rows(scope, filters, spreadsheet=True)
-    head = header(ENROLLMENT_COLUMNS)
+    head = header(EXPORT_COLUMNS)
     if fmt == ReportFormat.CSV:
         return enrollment_csv_chunks(head, rows, bom=bom, progress=progress)
     sheets = [(str(ReportKind(kind).label), head, queryset_rows(rows))]

@@ -210,3 +210,24 @@ def test_create_api_token_command_refuses(world, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("create_api_token", *args)
     assert not ApiToken.objects.exists()
+
+
+def test_course_filter_takes_the_scope_courses_and_refuses_others(world, client, token_a):
+    _token, raw = token_a
+    mine = client.get(f"{BASE}/enrollments?course={world.course_a.pk}", **bearer(raw))
+    assert mine.status_code == 200
+    assert [row["learner_id"] for row in mine.json()["results"]] == [world.b_in_a.pk]
+    # Ids and codes for information systems, as in v1: the run id, the university code.
+    assert mine.json()["results"][0]["run"] == world.run_a.pk
+    assert mine.json()["results"][0]["home_university"] == "unb"
+    for query in (f"course={world.course_b.pk + 10**6}", "program=999999"):
+        refused = client.get(f"{BASE}/enrollments?{query}", **bearer(raw))
+        assert refused.status_code == 400 and "from the list" in refused.json()["detail"]
+
+
+def test_api_ignores_the_page_sort_and_keeps_paging_by_id(world, client, token_a):
+    _token, raw = token_a
+    response = client.get(f"{BASE}/enrollments?sort=bogus", **bearer(raw))
+    assert response.status_code == 200
+    ids = [row["id"] for row in response.json()["results"]]
+    assert ids == sorted(ids) and len(ids) == 3

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
+from learning import services as learning
 from reports import services, tasks
 from reports.access import report_scope_for_staff
 from reports.filters import ReportFilters, parse_report_filters
@@ -216,3 +217,22 @@ def test_a_job_whose_heartbeat_stopped_is_queued_again_and_finished(
     assert job.status == ExportJob.Status.READY
     assert job.heartbeat_at >= job.started_at > timezone.now() - timedelta(minutes=1)
     assert services.job_file_path(job).exists()
+
+
+def test_background_file_names_in_the_requesters_language(
+    world, django_capture_on_commit_callbacks
+):
+    world.registrar_a.preferred_language = "ru"
+    world.registrar_a.save()
+    late = f.make_member("learner", world.a, full_name="Aaron Late")  # the newest enrollment
+    learning.enrollment_create(learner=late, run=world.run_a)
+    filters = parse_report_filters({"sort": "name"})
+    job = request_job(world, django_capture_on_commit_callbacks, filters=filters)
+    assert job.filters == {"sort": "name"}
+    rows = list(csv.reader(io.StringIO(services.job_file_path(job).read_text())))
+    assert rows[0][4:6] == ["Базовый университет", "Страна базового университета"]
+    mine = next(row for row in rows[1:] if int(row[0]) == world.a_student.pk)
+    assert mine[4:6] == ["University A", "Таджикистан"]
+    # (Only plain names compared: collations differ on where "=" sorts.)
+    plain = ("Aaron Late", "B learner in A", "C learner")
+    assert [row[2] for row in rows[1:] if row[2] in plain] == list(plain)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
+from learning import services as learning
 from reports.models import ExportJob
 from reports.tests.conftest import HOSTILE_NAME
 from tests import factories as f
@@ -34,7 +35,7 @@ def test_enrollment_csv_is_scoped_neutralized_and_audited(world, client):
     assert response["Content-Type"].startswith("text/csv")
     rows = csv_rows(response)
     header, data = rows[0], rows[1:]
-    assert header[0] == "Learner id" and len(header) == 20
+    assert header[0] == "Learner id" and len(header) == 22
     learner_ids = {int(row[0]) for row in data}
     assert learner_ids == {world.a_student.pk, world.b_in_a.pk, world.c_in_c.pk}
     assert "secret.b@example.org" not in str(rows) and "B-SECRET" not in str(rows)
@@ -42,7 +43,12 @@ def test_enrollment_csv_is_scoped_neutralized_and_audited(world, client):
     mine = by_learner[world.a_student.pk]
     assert mine["Name"] == "'" + HOSTILE_NAME  # formula neutralized
     assert mine["Student number"] == "A-001"
-    assert mine["Home university"] == "una"
+    # Names, not codes: the university by name, its country by name, the run by its dates.
+    assert mine["Home university"] == "University A"
+    assert mine["Home country"] == "Tajikistan"
+    assert mine["Run starts"] == world.run_b.starts_on.isoformat()
+    assert mine["Run ends"] == world.run_b.ends_on.isoformat()
+    assert "una" not in {cell for row in data for cell in row}
     # A's student number is shown for A's students only, never another university's.
     assert by_learner[world.b_in_a.pk]["Student number"] == ""
     done = by_learner[world.b_in_a.pk]
@@ -186,3 +192,145 @@ def test_large_report_goes_to_background_and_file_is_gated(
             assert client.get(reverse(f"reports_site:{name}", args=[job.uuid])).status_code == 403
     client.logout()
     assert client.get(reverse("reports_site:job_download", args=[job.uuid])).status_code == 302
+
+
+def preview(client, user, university, **data):
+    client.force_login(user)
+    return client.post(EXPORT, {"university": university.pk, "preview": "1", **data})
+
+
+@pytest.mark.parametrize("kind", ["enrollments", "course_summary", "program_summary"])
+@pytest.mark.parametrize("filters", [{}, {"status": "completed"}, {"term": "Spring 2026"}])
+def test_preview_counts_the_rows_the_export_writes(world, client, kind, filters):
+    f.build_program(world.a, [], [world.course_a])
+    data = {"kind": kind, "format": "csv", **filters}
+    shown = preview(client, world.registrar_a, world.a, **data)
+    assert shown.status_code == 200
+    count = shown.context["preview"]["rows"]
+    exported = post_export(client, world.registrar_a, world.a, **data)
+    assert int(exported["X-Report-Rows"]) == count
+    assert len(csv_rows(exported)) - 1 == count
+    # The preview exports nothing and leaves no audit record of an export.
+    assert AuditEvent.objects.filter(action="report.exported").count() == 1
+
+
+def test_preview_keeps_the_input_and_says_how_many_rows(world, client):
+    response = preview(
+        client,
+        world.registrar_a,
+        world.a,
+        kind="enrollments",
+        format="xlsx",
+        course=world.course_a.pk,
+        enrolled_from="2020-01-01",
+    )
+    html = response.content.decode()
+    assert "This report will have 1 row." in html
+    assert f'<option value="{world.course_a.pk}" selected>' in html
+    assert 'value="2020-01-01"' in html
+    assert '<option value="xlsx" selected>' in html
+
+
+def test_bad_dates_come_back_on_the_same_page_with_the_input_kept(world, client):
+    response = post_export(
+        client,
+        world.registrar_a,
+        world.a,
+        kind="course_summary",
+        format="csv",
+        term="Spring 2026",
+        enrolled_from="2026-05-01",
+        enrolled_to="2026-01-01",
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The end date is before the start date." in html
+    assert "enrolled_to:" not in html  # a sentence, not a field name
+    assert 'value="2026-05-01"' in html and 'value="2026-01-01"' in html
+    assert 'value="Spring 2026"' in html
+    assert 'value="course_summary" id="id_kind_1" required checked' in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_messages_on_the_page_are_translated(world, client):
+    client.force_login(world.registrar_a)
+    response = client.post(
+        "/ru/reports/export/",
+        {"university": world.a.pk, "kind": "enrollments", "format": "csv", "course": "424242"},
+    )
+    assert response.status_code == 400
+    assert "Выберите курс из списка" in response.content.decode()
+
+
+def test_registrar_of_another_university_cannot_pick_or_preview(world, client):
+    client.force_login(world.registrar_b)
+    dashboard = client.get(f"/en/reports/?university={world.b.pk}").content.decode()
+    assert "Co-taught course" not in dashboard.split('name="course"')[1].split("</select>")[0]
+    # Picking a course outside B's scope is refused on the page, nothing is counted.
+    response = preview(
+        client,
+        world.registrar_b,
+        world.b,
+        kind="enrollments",
+        format="csv",
+        course=world.course_c.pk,
+    )
+    assert response.status_code == 400 and response.context["preview"] is None
+    assert "Choose a course from the list" in response.content.decode()
+    # Previewing A's reports at all is forbidden.
+    response = preview(client, world.registrar_b, world.a, kind="enrollments", format="csv")
+    assert response.status_code == 403
+
+
+def test_enrollment_export_sorted_by_name(world, client):
+    late = f.make_member("learner", world.a, full_name="Aaron Late")  # the newest enrollment
+    learning.enrollment_create(learner=late, run=world.run_a)
+    rows = csv_rows(
+        post_export(
+            client, world.registrar_a, world.a, kind="enrollments", format="csv", sort="name"
+        )
+    )
+    # (Only plain names compared: collations differ on where "=" sorts.)
+    plain = ("Aaron Late", "B learner in A", "C learner")
+    assert [row[2] for row in rows[1:] if row[2] in plain] == list(plain)
+
+
+def test_exports_in_russian_name_universities_and_countries_in_russian(world, client):
+    world.a.name_translations = {"ru": "Университет А"}
+    world.a.save()
+    client.force_login(world.registrar_a)
+    response = client.post(
+        "/ru/reports/export/", {"university": world.a.pk, "kind": "enrollments", "format": "csv"}
+    )
+    rows = csv_rows(response)
+    mine = next(row for row in rows[1:] if int(row[0]) == world.a_student.pk)
+    assert mine[4] == "Университет А" and mine[5] == "Таджикистан"
+    # A university without a Russian name falls back to its own name.
+    other = next(row for row in rows[1:] if int(row[0]) == world.b_in_a.pk)
+    assert other[4] == "University B" and other[5] == "Казахстан"
+
+
+def test_xlsx_names_and_typed_run_dates(world, client):
+    response = post_export(client, world.registrar_a, world.a, kind="enrollments", format="xlsx")
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    head = list(rows[0])
+    mine = next(row for row in rows[1:] if row[0] == world.a_student.pk)
+    assert mine[head.index("Home university")] == "University A"
+    assert mine[head.index("Home country")] == "Tajikistan"
+    starts = mine[head.index("Run starts")]
+    assert isinstance(starts, datetime.datetime) and starts.date() == world.run_b.starts_on
+
+
+def test_summaries_name_the_universities(world, client):
+    program = f.build_program(world.a, [], [world.course_a])
+    learning.program_enrollment_create(learner=world.a_student, program=program)
+    courses = csv_rows(
+        post_export(client, world.registrar_a, world.a, kind="course_summary", format="csv")
+    )
+    owning = {row[1]: row[2] for row in courses[1:]}
+    assert owning["Course of B"] == "University B" and owning["Course of A"] == "University A"
+    programs = csv_rows(
+        post_export(client, world.registrar_a, world.a, kind="program_summary", format="csv")
+    )
+    assert programs[0][2] == "Lead university"
+    assert {row[2] for row in programs[1:]} == {"University A"}
