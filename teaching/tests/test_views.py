@@ -138,6 +138,8 @@ def test_roster_shows_progress_and_exports_safe_csv(client, world):
     assert response.status_code == 200
     assert world.learner_a.email in response.content.decode()
     assert response.context["page"].enrollments[0].completed_keys == {first.translation_key}
+    # Lesson columns are headed by the lesson's title, not its number.
+    assert f'<th scope="col" class="lesson-column">{first.title}</th>' in response.content.decode()
     filtered = client.get(reverse("teaching:roster", args=[world.run_a.pk]), {"q": "nobody"})
     assert filtered.context["page"].enrollments == []
 
