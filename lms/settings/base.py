@@ -175,7 +175,10 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# First listed wins: locale_overrides/ holds our fixes to third-party strings (allauth, Django)
+# and is never written by makemessages; locale/ is rebuilt from our source by `make messages`
+# (ADR 0033).
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
 # Paths served outside the language prefix: their 404s stay 404s (see lms/locale.py).
 LANGUAGE_NEUTRAL_PATH_PREFIXES = [
     "/admin/",
