@@ -148,6 +148,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "landing"
 
 # allauth: email is the login; verification is mandatory in production (see production.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # emails and landing in the reader's language
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "learning.forms.SignupDetailsForm"
@@ -175,6 +176,9 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A person's one stored language is mirrored in Wagtail's profile (accounts/receivers.py), so
+# the profile must accept all seven; where Wagtail has no catalogue its admin shows English.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # First listed wins: locale_overrides/ holds our fixes to third-party strings (allauth, Django)
 # and is never written by makemessages; locale/ is rebuilt from our source by `make messages`
 # (ADR 0033).
