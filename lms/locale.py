@@ -11,7 +11,7 @@ cookie, then Accept-Language, ignoring codes we do not serve) with these changes
   translated 404 page in the negotiated language, rather than a redirect to `/en/de/...`.
 * Reading a page under a language prefix (the language switcher's links are such pages) is the
   reader's choice: it is remembered in Django's language cookie and, for a signed-in person
-  whose cookie named another language, on their account. So is a POST to Django's
+  whose cookie named another of our languages, on their account. So is a POST to Django's
   `set_language` view.
 """
 
@@ -22,6 +22,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from accounts.adapter import language_cookie_set
+from accounts.languages import language_served
 from accounts.services import user_language_set
 
 # A first path segment shaped like a language tag ("xx", "pt-br") that we do not serve is an
@@ -51,8 +52,11 @@ class SiteLocaleMiddleware(LocaleMiddleware):
         ):
             return
         language_cookie_set(response, prefixed)
+        # A switch is a move from one of our languages to another; a browser without the
+        # cookie (a new device, say) has not chosen against the account's language.
+        before = language_served(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if before and user is not None and user.is_authenticated:
             user_language_set(user=user, language=prefixed)
 
     @staticmethod

@@ -5,7 +5,15 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowTask,
+)
 from wagtail.users.models import UserProfile
 
 from accounts.languages import language_served, recipient_language
@@ -81,6 +89,16 @@ def test_a_signed_in_person_switching_language_has_it_stored_on_the_account(clie
     user.refresh_from_db()
     assert user.preferred_language == "kk"
     assert UserProfile.get_for_user(user).preferred_language == "kk"  # Wagtail's notices too
+
+
+@pytest.mark.django_db
+def test_a_browser_without_the_cookie_does_not_overwrite_the_stored_language(client):
+    user = person(preferred_language="kk")
+    client.force_login(user)  # a session that outlived its language cookie, say
+    response = client.get("/en/catalogue/")
+    assert response.cookies[COOKIE].value == "en"
+    user.refresh_from_db()
+    assert user.preferred_language == "kk"
 
 
 @pytest.mark.django_db
@@ -175,3 +193,32 @@ def test_choosing_a_language_on_wagtails_account_page_reaches_the_account():
     profile.save()
     user.refresh_from_db()
     assert user.preferred_language == "ky"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("tg", "барои тасдиқ"), ("ru", "на модерацию"), ("ky", "бекитүүгө"), ("en", "approval")],
+)
+@pytest.mark.django_db
+def test_a_moderation_notice_is_written_in_the_reviewers_language(
+    language, words, django_capture_on_commit_callbacks
+):
+    reviewers = Group.objects.create(name="Reviewers")
+    reviewer = person(preferred_language=language)
+    reviewer.groups.add(reviewers)
+    home = Page.objects.get(depth=2).specific
+    GroupPagePermission.objects.create(
+        group=reviewers, page=home, permission=Permission.objects.get(codename="publish_page")
+    )
+    task = GroupApprovalTask.objects.create(name="Check")
+    task.groups.add(reviewers)
+    workflow = Workflow.objects.create(name="Review")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    author = person(preferred_language="en")
+
+    home.save_revision(user=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.start(home, author)
+
+    [notice] = [m for m in mail.outbox if m.to == [reviewer.email]]
+    assert words in notice.subject + notice.body

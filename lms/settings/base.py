@@ -199,6 +199,8 @@ LANGUAGE_NEUTRAL_PATH_PREFIXES = [
     "/i18n/",
 ]
 USE_I18N = True
+# The reader's language outlives the browser session (ADR 0033).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_TZ = True
 TIME_ZONE = "UTC"
 

@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
@@ -186,3 +188,21 @@ def test_large_report_goes_to_background_and_file_is_gated(
             assert client.get(reverse(f"reports_site:{name}", args=[job.uuid])).status_code == 403
     client.logout()
     assert client.get(reverse("reports_site:job_download", args=[job.uuid])).status_code == 302
+
+
+@pytest.mark.parametrize(("stored", "link"), [("kk", "/kk/reports/"), ("xx", "/en/reports/")])
+def test_the_report_ready_email_is_in_the_requesters_language(
+    world, client, settings, tmp_path, django_capture_on_commit_callbacks, mailoutbox, stored, link
+):
+    settings.REPORTS_STREAM_MAX_ROWS = 1
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    # A stored code that is not one of ours (an old row, say) falls back to the site's language.
+    type(world.registrar_a).objects.filter(pk=world.registrar_a.pk).update(
+        preferred_language=stored
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_export(client, world.registrar_a, world.a, kind="enrollments", format="csv")
+    [message] = mailoutbox
+    with translation.override("kk" if stored == "kk" else "en"):
+        assert message.subject == gettext("Your report is ready")
+    assert link in message.body
