@@ -234,9 +234,7 @@ def teaching_languages_annotation() -> Concat:
         _full_translations()
         .order_by()
         .values("translation_key")
-        .annotate(
-            codes=StringAgg("locale__language_code", Value(","), output_field=CharField())
-        )
+        .annotate(codes=StringAgg("locale__language_code", Value(","), output_field=CharField()))
         .values("codes")[:1]
     )
     return Concat(

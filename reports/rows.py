@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from courses.terms import term_name_expression
 from universities.models import Role
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP
@@ -178,7 +179,7 @@ def enrollment_rows(
         "home_university": F("report_home__university__code"),
         "program": F("program_enrollment__program__title"),
         "course": F("run__course__title"),
-        "term": F("run__term"),
+        "term": term_name_expression("run__season", "run__year"),
     }
     if spreadsheet:
         text = {key: SpreadsheetSafe(expr) for key, expr in text.items()}
