@@ -113,6 +113,7 @@ def test_course_summary_csv_contents(world, client):
         ({"enrolled_from": "2026-05-01", "enrolled_to": "2026-01-01"}, "enrolled_to"),
         ({"term": "x" * 101}, "term"),
         ({"term": "Spring\x00"}, "term"),
+        ({"term": "Someday"}, "term"),
         ({"kind": "everything"}, "Unknown report"),
         ({"format": "pdf"}, "Unknown format"),
     ],
