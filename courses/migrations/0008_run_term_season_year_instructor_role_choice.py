@@ -77,6 +77,12 @@ class Migration(migrations.Migration):
             preserve_default=False,
         ),
         migrations.RunPython(terms_forward, terms_backward),
+        # A default first, so that reversing the removal can add the column back.
+        migrations.AlterField(
+            model_name="courserun",
+            name="term",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="term"),
+        ),
         migrations.RemoveField(model_name="courserun", name="term"),
         migrations.RunPython(roles_forward, migrations.RunPython.noop),
         migrations.AlterField(
