@@ -128,7 +128,7 @@ MESSAGE_IGNORE := --ignore node_modules --ignore media --ignore staticfiles --ig
 	--ignore test-output --ignore bench
 
 .PHONY: messages
-messages: $(INSTALL_STAMP) ## Rebuild locale/ catalogues from source (keeps translations), compile .mo
+messages: $(INSTALL_STAMP) ## Rebuild locale/ from source, keeping translations, and compile; fixes to third-party strings go in locale_overrides/ (never rebuilt)
 	$(DEV) $(PY) manage.py makemessages --no-obsolete $(MESSAGE_IGNORE) \
 		$(foreach language,$(MESSAGE_LANGUAGES),-l $(language))
 	$(DEV) $(PY) manage.py compilemessages $(MESSAGE_IGNORE) \
