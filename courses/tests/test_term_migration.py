@@ -12,7 +12,8 @@ BEFORE = [("courses", "0007_quiz_question_starts_with_two_options")]
 AFTER = [("courses", "0008_run_term_season_year_instructor_role_choice")]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the tests after this one get the migrations' data (home page, locales) back.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_terms_and_roles_are_read_into_the_new_fields():
     course = f.build_course(f.UniversityFactory(), modules=1, lessons_per_module=1)
     runs = [f.open_run(course, term="Spring 2031") for _ in range(3)]
