@@ -118,6 +118,22 @@ run: install ## Install, migrate, seed the demo, serve on 127.0.0.1:PORT (defaul
 	@echo "Serving on http://127.0.0.1:$(PORT)/en/ (Ctrl-C stops it)"
 	$(DEMO) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# --- Languages ----------------------------------------------------------------------------
+
+# The six catalogues under locale/ are rebuilt from our source; translations of unchanged msgids
+# are kept, msgids gone from the source are dropped. Fixes to third-party strings (allauth,
+# Django) live in locale_overrides/, which makemessages never writes (ADR 0033).
+MESSAGE_LANGUAGES := ru tg kk uz ky zh_Hans
+MESSAGE_IGNORE := --ignore node_modules --ignore media --ignore staticfiles --ignore var \
+	--ignore test-output --ignore bench
+
+.PHONY: messages
+messages: $(INSTALL_STAMP) ## Rebuild locale/ from source, keeping translations, and compile; fixes to third-party strings go in locale_overrides/ (never rebuilt)
+	$(DEV) $(PY) manage.py makemessages --no-obsolete $(MESSAGE_IGNORE) \
+		$(foreach language,$(MESSAGE_LANGUAGES),-l $(language))
+	$(DEV) $(PY) manage.py compilemessages $(MESSAGE_IGNORE) \
+		$(foreach language,$(MESSAGE_LANGUAGES),-l $(language))
+
 # --- Quality ------------------------------------------------------------------------------
 
 .PHONY: test

@@ -32,6 +32,7 @@ from universities.models import Membership
 
 from .admin_forms import CoursePageAdminForm
 from .blocks import LessonBodyBlock
+from .terms import Season, term_name
 
 
 class Level(models.TextChoices):
@@ -242,6 +243,15 @@ def teaching_staff_filter() -> models.Q:
     return models.Q(pk__in=staff)
 
 
+class InstructorRole(models.TextChoices):
+    """What a listed instructor does on the course, shown in the reader's language."""
+
+    LEAD = "lead", _("Lead instructor")
+    CO_INSTRUCTOR = "co_instructor", _("Co-instructor")
+    ASSISTANT = "assistant", _("Teaching assistant")
+    GUEST = "guest", _("Guest lecturer")
+
+
 class CourseInstructor(Orderable):
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="course_instructors")
     user = models.ForeignKey(
@@ -251,7 +261,7 @@ class CourseInstructor(Orderable):
         # Offer teaching staff only: the editor's dropdown must not list learners' emails.
         limit_choices_to=teaching_staff_filter,
     )
-    role = models.CharField(_("role"), max_length=100, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=InstructorRole.choices, blank=True)
 
     panels = [FieldPanel("user"), FieldPanel("role")]
 
@@ -393,7 +403,11 @@ class CourseRun(models.Model):
     """
 
     course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="runs")
-    term = models.CharField(_("term"), max_length=100, help_text=_("e.g. 'Spring 2026'"))
+    # The term is a season and a year, named in each reader's language (courses/terms.py).
+    season = models.CharField(_("season"), max_length=10, choices=Season.choices)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     enrollment_opens_at = models.DateTimeField(_("enrollment opens"))
@@ -405,7 +419,8 @@ class CourseRun(models.Model):
 
     panels = [
         FieldPanel("course"),
-        FieldPanel("term"),
+        FieldPanel("season"),
+        FieldPanel("year"),
         FieldPanel("starts_on"),
         FieldPanel("ends_on"),
         FieldPanel("enrollment_opens_at"),
@@ -428,6 +443,11 @@ class CourseRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course.title} · {self.term}"
+
+    @property
+    def term(self) -> str:
+        """The term in the active language: "Autumn 2026", "Осень 2026", "2026年秋季"."""
+        return term_name(self.season, self.year)
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:

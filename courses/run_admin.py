@@ -56,7 +56,8 @@ class CourseRunForm(WagtailAdminModelForm):
         model = CourseRun
         fields = [
             "course",
-            "term",
+            "season",
+            "year",
             "starts_on",
             "ends_on",
             "enrollment_opens_at",
@@ -118,8 +119,8 @@ class CourseRunViewSet(ModelViewSet):
     menu_order = 210
     add_to_admin_menu = True
     list_display = ["course", "term", "starts_on", "ends_on", "enrollment_closes_at", "capacity"]
-    list_filter = ["term"]
-    search_fields = ["term", "course__title"]
+    list_filter = ["season", "year"]
+    search_fields = ["course__title"]
     inspect_view_enabled = True
     index_view_class = CourseRunIndexView
     edit_view_class = CourseRunEditView

@@ -36,6 +36,7 @@ from courses.models import (
     ProgramPage,
     UniversityPage,
 )
+from courses.terms import season_for
 from universities.models import University
 
 # Block ids are derived from this namespace and the block's place in the course, so they are
@@ -187,7 +188,8 @@ def course_run_ensure(course: CoursePage, *, capacity: int | None) -> CourseRun:
     start = (today - timedelta(days=14)).date()
     run = CourseRun(
         course=course,
-        term=_term_name(start),
+        season=season_for(start),
+        year=start.year,
         starts_on=start,
         ends_on=start + timedelta(weeks=15),
         enrollment_opens_at=today - timedelta(days=45),
@@ -209,7 +211,8 @@ def next_run_ensure(course: CoursePage) -> CourseRun:
     opens = timezone.now() + timedelta(days=60)
     later = CourseRun(
         course=course,
-        term=_term_name(start),
+        season=season_for(start),
+        year=start.year,
         starts_on=start,
         ends_on=start + timedelta(weeks=15),
         enrollment_opens_at=opens,
@@ -218,12 +221,6 @@ def next_run_ensure(course: CoursePage) -> CourseRun:
     later.full_clean()
     later.save()
     return later
-
-
-def _term_name(start) -> str:
-    season = {1: "Spring", 2: "Spring", 3: "Spring", 4: "Spring", 5: "Summer", 6: "Summer"}
-    name = season.get(start.month, "Summer" if start.month < 9 else "Autumn")
-    return f"{name} {start.year}"
 
 
 def program_build(data: dict) -> ProgramPage:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from courses.models import CoursePage
+from courses.terms import term_parse
 from learning.models import Enrollment
 
 from .access import (
@@ -179,6 +180,10 @@ class ReportFilterForm(forms.Form):
         term = self.cleaned_data["term"].strip()
         if any(ord(ch) < 32 for ch in term):
             raise forms.ValidationError(_("The term contains control characters."))
+        if term and term_parse(term) is None:
+            raise forms.ValidationError(
+                _("Give the term as a season and a year, for example “Spring 2026”.")
+            )
         return term
 
     def clean(self):
@@ -214,10 +219,15 @@ class ReportFilters:
             data[key] = value.isoformat() if isinstance(value, date) else value
         return data
 
+    def _term_filter(self) -> Q:
+        if not self.term:
+            return Q()
+        # Named in any of our languages, or as "autumn-2026"; the form refused anything else.
+        season, year = term_parse(self.term) or ("", 0)
+        return Q(run__season=season, run__year=year)
+
     def enrollment_filter(self) -> Q:
-        q = Q()
-        if self.term:
-            q &= Q(run__term=self.term)
+        q = self._term_filter()
         if self.course:
             # Any translation's id finds the course: runs hang off the source-locale page.
             q &= Q(run__course__translation_key__in=_translation_keys(self.course))
@@ -234,9 +244,7 @@ class ReportFilters:
     def erased_enrollment_filter(self) -> Q:
         """The same filters over `ErasedEnrollment`, which keeps the day enrolled and the
         program directly (an erased learner's enrollment rows are gone)."""
-        q = Q()
-        if self.term:
-            q &= Q(run__term=self.term)
+        q = self._term_filter()
         if self.course:
             q &= Q(run__course__translation_key__in=_translation_keys(self.course))
         if self.program:

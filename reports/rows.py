@@ -30,6 +30,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
+from courses.terms import term_name_expression
 from universities.models import Role, University
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP
@@ -273,7 +274,7 @@ def enrollment_rows(
         "home_country": country_name("report_home__university__country"),
         "program": F("program_enrollment__program__title"),
         "course": F("run__course__title"),
-        "term": F("run__term"),
+        "term": term_name_expression("run__season", "run__year"),
     }
     if spreadsheet:
         text = {key: SpreadsheetSafe(expr) for key, expr in text.items()}

@@ -4,13 +4,13 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import recipient_language
 from accounts.models import User
 from audit.services import audit_record
 from courses.models import CoursePage, CourseRun
@@ -237,8 +237,7 @@ def _delivery_send(*, announcement: Announcement, delivery_id: int) -> str | Non
 
 def _announcement_email(announcement: Announcement, delivery: AnnouncementDelivery):
     """The message for one recipient, in the language they chose (else the site's)."""
-    language = delivery.recipient.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(recipient_language(delivery.recipient)):
         body = render_to_string("teaching/announcement_email.txt", {"announcement": announcement})
     subject = f"[{announcement.run.course.title}] {announcement.title}"
     return EmailMessage(subject=subject, body=body, to=[delivery.email])

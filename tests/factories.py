@@ -23,6 +23,7 @@ from courses.models import (
     ProgramPage,
     UniversityPage,
 )
+from courses.terms import term_parse
 from learning import quiz_services
 from universities.models import University
 from universities.services import membership_grant
@@ -148,11 +149,18 @@ def add_instructor(course: CoursePage, user: User) -> None:
     CourseInstructor.objects.create(course=course, user=user)
 
 
-def open_run(course: CoursePage, *, capacity: int | None = None, term: str = "Spring") -> CourseRun:
+def open_run(
+    course: CoursePage, *, capacity: int | None = None, term: str = "Spring 2026"
+) -> CourseRun:
+    """An open run; `term` is read as a season and a year ("Autumn 2031")."""
     now = timezone.now()
+    season, year = term_parse(term) or (None, None)
+    if season is None:
+        raise ValueError(f"not a term: {term!r} (give a season and a year)")
     return CourseRun.objects.create(
         course=course,
-        term=term,
+        season=season,
+        year=year,
         starts_on=(now - timedelta(days=1)).date(),
         ends_on=(now + timedelta(days=90)).date(),
         enrollment_opens_at=now - timedelta(days=7),

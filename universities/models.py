@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .countries import country_name
+
 
 class University(models.Model):
     code = models.SlugField(
@@ -68,6 +70,11 @@ class University(models.Model):
     def localized_name(self, language: str | None = None) -> str:
         language = (language or get_language() or "en").lower()
         return self.name_translations.get(language) or self.name
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the active language ("Тоҷикистон", "塔吉克斯坦")."""
+        return country_name(self.country)
 
 
 class Role(models.TextChoices):

@@ -94,12 +94,13 @@ def test_course_page_for_enrolled_learner_shows_progress_and_withdraw(client, co
 @pytest.mark.django_db
 def test_course_page_offers_enroll_only_for_open_runs_with_room(client, course, learner):
     now = timezone.now()
-    open_run = f.open_run(course, term="Open term")
-    full = f.open_run(course, capacity=1, term="Full term")
+    open_run = f.open_run(course, term="Spring 2031")
+    full = f.open_run(course, capacity=1, term="Summer 2032")
     services.enrollment_create(learner=f.make_member("learner", course.university), run=full)
     CourseRun.objects.create(
         course=course,
-        term="Later term",
+        season="autumn",
+        year=2033,
         starts_on=(now + timedelta(days=100)).date(),
         ends_on=(now + timedelta(days=200)).date(),
         enrollment_opens_at=now + timedelta(days=50),

@@ -148,6 +148,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "landing"
 
 # allauth: email is the login; verification is mandatory in production (see production.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # emails and landing in the reader's language
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "learning.forms.SignupDetailsForm"
@@ -175,7 +176,13 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# A person's one stored language is mirrored in Wagtail's profile (accounts/receivers.py), so
+# the profile must accept all seven; where Wagtail has no catalogue its admin shows English.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# First listed wins: locale_overrides/ holds our fixes to third-party strings (allauth, Django)
+# and is never written by makemessages; locale/ is rebuilt from our source by `make messages`
+# (ADR 0033).
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
 # Paths served outside the language prefix: their 404s stay 404s (see lms/locale.py).
 LANGUAGE_NEUTRAL_PATH_PREFIXES = [
     "/admin/",
@@ -192,6 +199,8 @@ LANGUAGE_NEUTRAL_PATH_PREFIXES = [
     "/i18n/",
 ]
 USE_I18N = True
+# The reader's language outlives the browser session (ADR 0033).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_TZ = True
 TIME_ZONE = "UTC"
 

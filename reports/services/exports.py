@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import recipient_language
 from outbox.services import enqueue
 
 from ..access import ReportScope, report_scope_for_job
@@ -181,7 +182,7 @@ def _notify_ready(job: ExportJob) -> None:
     user = job.requested_by
     if user is None or not user.email:
         return
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(recipient_language(user)):
         url = settings.SITE_URL + reverse("reports_site:job", args=[job.uuid])
         send_mail(
             _("Your report is ready"),

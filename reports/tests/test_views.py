@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
@@ -117,6 +119,7 @@ def test_course_summary_csv_contents(world, client):
         ({"enrolled_from": "2026-05-01", "enrolled_to": "2026-01-01"}, "enrolled_to"),
         ({"term": "x" * 101}, "term"),
         ({"term": "Spring\x00"}, "term"),
+        ({"term": "Someday"}, "term"),
         ({"kind": "everything"}, "Unknown report"),
         ({"format": "pdf"}, "Unknown format"),
     ],
@@ -334,3 +337,21 @@ def test_summaries_name_the_universities(world, client):
     )
     assert programs[0][2] == "Lead university"
     assert {row[2] for row in programs[1:]} == {"University A"}
+
+
+@pytest.mark.parametrize(("stored", "link"), [("kk", "/kk/reports/"), ("xx", "/en/reports/")])
+def test_the_report_ready_email_is_in_the_requesters_language(
+    world, client, settings, tmp_path, django_capture_on_commit_callbacks, mailoutbox, stored, link
+):
+    settings.REPORTS_STREAM_MAX_ROWS = 1
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    # A stored code that is not one of ours (an old row, say) falls back to the site's language.
+    type(world.registrar_a).objects.filter(pk=world.registrar_a.pk).update(
+        preferred_language=stored
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_export(client, world.registrar_a, world.a, kind="enrollments", format="csv")
+    [message] = mailoutbox
+    with translation.override("kk" if stored == "kk" else "en"):
+        assert message.subject == gettext("Your report is ready")
+    assert link in message.body

@@ -103,7 +103,7 @@ def test_conflicts_with_the_database_are_reported_and_nothing_is_written(client,
 
 
 def test_full_run_rolls_the_whole_import_back(client, world):
-    run = f.open_run(world.course_a, capacity=1, term="Small")
+    run = f.open_run(world.course_a, capacity=1, term="Winter 2030")
     client.force_login(world.instructor_a)
     before = state()
     response = upload(client, run, b"email,student_number\np1@example.org,Q1\np2@example.org,Q2\n")

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from courses import language_versions
+from courses.models import InstructorRole
 from demo import pages, people, records, translations
 from demo.content import COURSES, TRANSLATIONS
 from demo.content.institutions import DEMO_PASSWORD, PROGRAM
@@ -133,8 +134,8 @@ class Command(BaseCommand):
 def _instructors(data: dict) -> list[tuple]:
     """The owning university's instructor leads; co-teaching universities' instructors assist."""
     found = []
-    for code, role in [(data["university"], "Lead instructor")] + [
-        (code, "Co-instructor") for code in data["co_teaching"]
+    for code, role in [(data["university"], InstructorRole.LEAD)] + [
+        (code, InstructorRole.CO_INSTRUCTOR) for code in data["co_teaching"]
     ]:
         user = User.objects.filter(
             memberships__role="instructor", memberships__university__code=code
