@@ -125,7 +125,7 @@ run: install ## Install, migrate, seed the demo, serve on 127.0.0.1:PORT (defaul
 # Django) live in locale_overrides/, which makemessages never writes (ADR 0033).
 MESSAGE_LANGUAGES := ru tg kk uz ky zh_Hans
 MESSAGE_IGNORE := --ignore node_modules --ignore media --ignore staticfiles --ignore var \
-	--ignore test-output --ignore bench
+	--ignore test-output --ignore bench --ignore .venv
 
 .PHONY: messages
 messages: $(INSTALL_STAMP) ## Rebuild locale/ from source, keeping translations, and compile; fixes to third-party strings go in locale_overrides/ (never rebuilt)
