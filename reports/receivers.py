@@ -7,11 +7,12 @@ keep their totals while the person disappears from every row-level report.
 """
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from learning.models import Enrollment
 from universities.models import Membership, Role
+from universities.signals import roles_may_have_changed
 
 from .models import ErasedEnrollment
 from .services import api_tokens_cut
@@ -41,18 +42,6 @@ def keep_anonymous_counts(sender, instance, **kwargs):
     )
 
 
-@receiver(post_save, sender=Membership, dispatch_uid="reports_tokens_cut_on_membership_change")
-@receiver(post_delete, sender=Membership, dispatch_uid="reports_tokens_cut_on_membership_end")
-def cut_tokens_when_the_role_goes(sender, instance, **kwargs):
-    api_tokens_cut(instance.user)
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="reports_tokens_cut_inactive")
-def cut_tokens_of_a_deactivated_account(sender, instance, **kwargs):
-    if not instance.is_active:
-        api_tokens_cut(instance)
-
-
-@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="reports_tokens_cut_deleted")
-def cut_tokens_of_a_deleted_account(sender, instance, **kwargs):
-    api_tokens_cut(instance, everything=True)
+@receiver(roles_may_have_changed, dispatch_uid="reports_tokens_cut")
+def cut_tokens_when_a_role_may_have_gone(sender, user, account_closing, **kwargs):
+    api_tokens_cut(user, everything=account_closing)

@@ -5,12 +5,14 @@ Connected by `UniversitiesConfig.ready()` importing this module. The page tree's
 changes is written by `audit.receivers`.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import roles
 from .models import Membership, University
+from .signals import roles_may_have_changed
 
 
 @receiver(post_save, sender=University)
@@ -25,6 +27,7 @@ def membership_saved(sender, instance: Membership, created: bool, raw=False, **k
     if raw:
         return
     roles.membership_groups_sync(instance.user)
+    roles_may_have_changed.send(sender=Membership, user=instance.user, account_closing=False)
 
 
 @receiver(post_delete, sender=Membership)
@@ -34,3 +37,15 @@ def membership_deleted(sender, instance: Membership, **kwargs):
         return
     user.__dict__.pop("_membership_cache", None)
     roles.membership_groups_sync(user)
+    roles_may_have_changed.send(sender=Membership, user=user, account_closing=False)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="universities_account_closed")
+def account_deactivated(sender, instance, raw=False, **kwargs):
+    if not raw and not instance.is_active:
+        roles_may_have_changed.send(sender=sender, user=instance, account_closing=False)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="universities_account_gone")
+def account_deleting(sender, instance, **kwargs):
+    roles_may_have_changed.send(sender=sender, user=instance, account_closing=True)
