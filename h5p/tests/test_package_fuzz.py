@@ -298,3 +298,28 @@ def test_corrupt_package_upload_is_a_form_error_not_a_500(client, university, h5
     after = _state(h5p_root)
     assert after[:2] == before[:2]
     assert not any(".staging" in name or "aaaa" in name for name in after[2])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["title", "library", "surrogate"])
+def test_nul_characters_in_saved_json_are_refused(client, university, h5p_root, where):
+    """Regression: PostgreSQL cannot store NUL (or a lone surrogate) in text or jsonb, so a
+    title or library.json holding one passed validation and then failed on save (a 500)."""
+    _staff_client(client, f.UserFactory(is_superuser=True))
+    files = tiny_quiz_files()
+    if where == "title":
+        files["h5p.json"] = json.dumps(tiny_quiz_h5p_json(title="Quiz\x00")).encode()
+    else:
+        name = "H5P.IlmTinyQuiz-1.0/library.json"
+        library = json.loads(files[name])
+        library["description"] = "bad\x00" if where == "library" else "bad\ud800"
+        files[name] = json.dumps(library).encode()
+    before = _state(h5p_root)
+
+    response = _post(client, build_h5p(files), university, install_libraries="on")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["package"]
+    after = _state(h5p_root)
+    assert after[:2] == before[:2]
+    assert not any(".staging" in name or "key" in name for name in after[2])
