@@ -14,6 +14,7 @@ import os
 import stat
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -36,6 +37,8 @@ class ArchiveLimits:
     # Small files (JSON, SVG) compress very well and are harmless: judge the ratio only above this.
     ratio_floor_bytes: int = 1 * MIB
     max_name_length: int = 512
+    # Linux (and most file systems) refuse a single path segment longer than 255 bytes.
+    max_segment_bytes: int = 255
     max_depth: int = 16
 
 
@@ -165,7 +168,11 @@ def _check_name(name: str, limits: ArchiveLimits) -> None:
     def reject(code: str, message: str) -> None:
         raise ArchiveRejected(code, message % {"entry": name}, name)
 
-    if not name or len(name) > limits.max_name_length:
+    if (
+        not name
+        or len(name) > limits.max_name_length
+        or any(len(segment.encode()) > limits.max_segment_bytes for segment in name.split("/"))
+    ):
         reject("bad-name", _("The entry name %(entry)s is empty or too long."))
     if "\\" in name:
         reject("backslash-path", _("The entry %(entry)s uses a backslash in its path."))
@@ -260,8 +267,16 @@ def iter_entry_chunks(archive: CheckedArchive, name: str, budget: ByteBudget, ma
                     raise _ratio_rejection(name, limits)
                 budget.spend(len(chunk), name)
                 yield chunk
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as exc:
-        # Includes CRC mismatches: a wrong declared size makes the data fail its checksum.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,
+    ) as exc:
+        # Includes CRC mismatches (a wrong declared size makes the data fail its checksum)
+        # and deflate streams that zlib cannot decode.
         raise ArchiveRejected(
             "corrupt-entry",
             _("The entry %(entry)s could not be read (%(error)s).") % {"entry": name, "error": exc},

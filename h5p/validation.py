@@ -230,10 +230,29 @@ def _reject_constant(value: str) -> None:
     raise ValueError(f"{value} is not JSON")
 
 
+def _reject_unstorable(data: Any) -> None:
+    # Titles and library.json are saved in the database: PostgreSQL stores no NUL in text or
+    # jsonb, and a lone surrogate (`"\\ud800"`) is not even UTF-8.
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("NUL character in a string")
+            value.encode()  # UnicodeEncodeError, a ValueError, for a lone surrogate
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
 def _read_json(archive: CheckedArchive, name: str, budget: ByteBudget) -> Any:
     raw = read_entry(archive, name, budget, max_bytes=MAX_JSON_BYTES)
     try:
-        return json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
+        _reject_unstorable(data)
+        return data
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise PackageRejected(
             "invalid-json",

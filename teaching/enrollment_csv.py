@@ -18,6 +18,8 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 REQUIRED_COLUMNS = ("email", "student_number")
 STUDENT_NUMBER_MAX = 64
+# `User.email` holds 254 characters (RFC 5321); `validate_email` lets up to 320 through.
+EMAIL_MAX = 254
 _STUDENT_NUMBER_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./")
 
 
@@ -56,18 +58,19 @@ def decode(data: bytes) -> str:
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise FileRejected(_("The file says it is UTF-16 but is not.")) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRejected(
-            _(
-                "The file is not in UTF-8 (it may be Windows-1251). In your spreadsheet, "
-                "save it as “CSV UTF-8” and upload it again."
-            )
-        ) from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise FileRejected(
+                _(
+                    "The file is not in UTF-8 (it may be Windows-1251). In your spreadsheet, "
+                    "save it as “CSV UTF-8” and upload it again."
+                )
+            ) from None
     if "\x00" in text:
         raise FileRejected(_("The file contains binary data; upload a CSV text file."))
     return text
@@ -77,11 +80,9 @@ def parse(data: bytes) -> ParsedFile:
     """Check every line of the file. Raises `FileRejected` when the file cannot be read at
     all; otherwise returns the good rows and the list of bad lines."""
     text = decode(data)
+    # Lines may end in \r alone (old Mac spreadsheets), so count what the reader sees too.
     if text.count("\n") > MAX_ROWS + 1:
-        raise FileRejected(
-            _("The file has more than %(max)d rows. Split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
+        raise _too_many_rows()
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -117,6 +118,8 @@ def parse(data: bytes) -> ParsedFile:
             result.errors.append((line, _("This line is not valid CSV (%(e)s).") % {"e": error}))
             break
         line = reader.line_num
+        if line > MAX_ROWS + 1:
+            raise _too_many_rows()
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(columns):
@@ -151,6 +154,12 @@ def parse(data: bytes) -> ParsedFile:
     return result
 
 
+def _too_many_rows() -> FileRejected:
+    return FileRejected(
+        _("The file has more than %(max)d rows. Split it into smaller files.") % {"max": MAX_ROWS}
+    )
+
+
 def _row_problem(email: str, number: str) -> str | None:
     if looks_like_formula(email) or looks_like_formula(number):
         return _("A cell starts like a spreadsheet formula (=, +, -, @); remove it.")
@@ -159,6 +168,8 @@ def _row_problem(email: str, number: str) -> str | None:
     try:
         validate_email(email)
     except ValidationError:
+        return _("“%(email)s” is not a valid email address.") % {"email": email[:100]}
+    if len(email) > EMAIL_MAX:
         return _("“%(email)s” is not a valid email address.") % {"email": email[:100]}
     if not number:
         return _("The student number is missing.")
