@@ -104,6 +104,8 @@ def parse_credential(data: bytes, *, max_bytes: int = MAX_CREDENTIAL_BYTES) -> d
         raise CredentialParseError(_("The file is not UTF-8 text.")) from None
     try:
         document = json.loads(text, parse_constant=_reject_constant)
+    except CredentialParseError:
+        raise  # a NaN or Infinity, refused by `_reject_constant`
     except json.JSONDecodeError as error:
         raise CredentialParseError(
             _("The file is not valid JSON (line %(line)d, column %(column)d).")
@@ -111,6 +113,9 @@ def parse_credential(data: bytes, *, max_bytes: int = MAX_CREDENTIAL_BYTES) -> d
         ) from None
     except RecursionError:
         raise CredentialParseError(_("The JSON is nested too deeply.")) from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4300 digits.
+        raise CredentialParseError(_("The file contains a number too long to read.")) from None
     if not isinstance(document, dict):
         raise CredentialParseError(_("A credential is a JSON object, not a list or a value."))
     return document
@@ -224,7 +229,12 @@ def _check_status(
             )
         url = entry.get("statusListCredential")
         index_text = entry.get("statusListIndex")
-        if not isinstance(url, str) or not isinstance(index_text, str) or not index_text.isdigit():
+        if (
+            not isinstance(url, str)
+            or not isinstance(index_text, str)
+            # ASCII digits only ("²".isdigit() is true) and few enough for int() to read.
+            or not (index_text.isascii() and index_text.isdigit() and len(index_text) <= 12)
+        ):
             return VerificationResult(Verdict.MALFORMED, [_("Its revocation entry is malformed.")])
         try:
             status_list = resolver.status_list_credential(url)

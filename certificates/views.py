@@ -76,9 +76,11 @@ def _summary(document: dict | None) -> dict:
     subject = document.get("credentialSubject")
     subject = subject if isinstance(subject, dict) else {}
     achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    identifiers = subject.get("identifier")
+    identifiers = identifiers if isinstance(identifiers, list) else []
     names = [
         item.get("identityHash")
-        for item in subject.get("identifier") or []
+        for item in identifiers
         if isinstance(item, dict) and item.get("identityType") == "name" and not item.get("hashed")
     ]
     return {

@@ -128,7 +128,7 @@ def _filters(request, scope):
 def _positive_int(value: str | None, name: str, default: int, maximum: int) -> int:
     if value in (None, ""):
         return default
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise HttpError(400, f"{name}: must be a whole number.")
     number = int(value)
     if not 1 <= number <= maximum:

@@ -60,7 +60,8 @@ class PickerField(forms.ChoiceField):
         if value in self.empty_values:
             return None
         value = str(value).strip()
-        if not value.isdigit() or len(value) > 12 or int(value) < 1:
+        # ASCII only: "²".isdigit() is true, yet int("²") fails.
+        if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) < 1:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="unknown")
         return int(value)
 
@@ -282,7 +283,8 @@ def parse_report_filters(
     checked to be an id (a job or schedule, whose filters were checked when requested).
     """
     values = {key: data.get(key, "") if key in keys else "" for key in FILTER_KEYS}
-    values = {key: ("" if value is None else value) for key, value in values.items()}
+    # A mapping from JSON may hold numbers, booleans or lists: each field judges their text.
+    values = {key: ("" if value is None else str(value)) for key, value in values.items()}
     form = ReportFilterForm(data=values, scope=scope)
     if not form.is_valid():
         raise ReportFilterError({key: list(msgs) for key, msgs in form.errors.items()})
