@@ -152,7 +152,8 @@ def test_instructor_adds_a_quiz_lesson_an_editor_approves_it_and_it_goes_live(ne
     )
     row = review.get_by_role("row", name=re.compile(LESSON_TITLE))
     expect(row).to_contain_text("Farrukh Instructor")
-    row.get_by_role("button", name="Actions").click()
+    expect(row).to_contain_text(course.title)  # the queue says which course and university
+    expect(row).to_contain_text(university.name)
     row.get_by_role("button", name="Approve", exact=True).click()
     # The admin posts the action, then reloads the dashboard: nothing is left to review.
     expect(review.get_by_role("row", name=re.compile(LESSON_TITLE))).to_have_count(
