@@ -7,6 +7,8 @@ actions) and adds, per page, its course or program, the owning university and th
 submitted revision changes against the live one.
 """
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db.models import ManyToManyField
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
@@ -60,12 +62,25 @@ def changed_field_labels(page: Page, submitted: Revision, live: dict | None) -> 
     return labels
 
 
+def _parsed(value):
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _same_value(field, one, other) -> bool:
     """Equal as the field reads them: 5.0 and "5.00" are the same credits."""
     if one == other:
         return True
-    if isinstance(field, StreamField | ManyToManyField):
-        return False  # both serialise to one canonical JSON form: unequal means changed
+    if isinstance(field, StreamField):
+        # One side may hold the stream as JSON text, the other as parsed JSON (PostgreSQL's
+        # jsonb also reorders keys): compare what they say.
+        return _parsed(one) == _parsed(other)
+    if isinstance(field, ManyToManyField):
+        return False  # lists of ids in one canonical form: unequal means changed
     try:
         return field.to_python(one) == field.to_python(other)
     except ValidationError:
