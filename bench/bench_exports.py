@@ -73,7 +73,7 @@ def _seed():
         university = factories.UniversityFactory(code="bench-exports", name="Bench University")
     course = factories.build_course(university, title="Bench course", modules=1)
     outline = CourseOutline.objects.get(course_page=course)
-    runs = [factories.open_run(course, term=f"T{i % TERMS}") for i in range(RUNS)]
+    runs = [factories.open_run(course, term=f"Spring {2030 + i % TERMS}") for i in range(RUNS)]
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -167,7 +167,7 @@ def _run() -> int:
     )
     rss_after = _rss_mb()
 
-    fifth = ReportFilters(term="T0")
+    fifth = ReportFilters(term="Spring 2030")
     fifth_rows = services.report_row_count(scope, fifth, "enrollments")
     python_rows = enrollment_report_rows(scope, fifth, spreadsheet=True)
     _b, python_s = _measure(
@@ -192,7 +192,7 @@ def _run() -> int:
             services.report_row_count(scope, filters, kind)
         return len(captured)
 
-    small = ReportFilters(term="T0", enrolled_from=None, status="withdrawn")
+    small = ReportFilters(term="Spring 2030", enrolled_from=None, status="withdrawn")
     # Django's query log does not see the COPY statement itself (psycopg's cursor runs it), so
     # the enrollment CSV shows its COUNT only; the COPY is one statement whatever the size.
     print("queries per report, as Django logs them (few rows / all rows):")
