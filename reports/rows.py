@@ -9,7 +9,6 @@ therefore identical whichever path produced them.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel import Locale, UnknownLocaleError
 from django.apps import apps
 from django.db.models import (
     Case,
@@ -27,10 +26,11 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from courses.terms import term_name_expression
+from universities.countries import country_name as country_name_in
 from universities.models import Role, University
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP
@@ -128,16 +128,8 @@ def country_name(path: str):
 
 
 def country_names(codes, language: str | None = None) -> dict[str, str]:
-    """{ISO code: name in `language` (default: the active one)} from Babel's CLDR data."""
-    try:
-        locale = Locale.parse(to_locale(language or get_language() or "en"))
-    except (UnknownLocaleError, ValueError):
-        locale = Locale.parse("en")
-    names = {}
-    for code in codes:
-        if code:
-            names[code] = locale.territories.get(code.upper(), code)
-    return names
+    """{ISO code: name in `language` (default: the active one)}, for each non-empty code."""
+    return {code: country_name_in(code, language) for code in codes if code}
 
 
 # Sort orders a person may pick for the enrollment export (key: label, ORM ordering). The id
