@@ -161,3 +161,15 @@ def test_the_page_is_translated(client, university):
     client.force_login(person)
     page = client.get("/ru/accounts/data/erase/").content.decode()
     assert "Erase your account" not in page
+
+
+def test_hostile_posts_get_the_form_back_never_an_error(client, university):
+    person = f.make_member("learner", university)
+    client.force_login(person)
+    for data in ({}, {"password": ["a", "b"], "confirm": "x" * 10_000}, {"password": "\x00"}):
+        response = client.post(reverse("privacy:erase"), data)
+        assert response.status_code == 200
+    assert User.objects.filter(pk=person.pk).exists()
+    client.logout()
+    response = client.post(reverse("privacy:erase"), {"password": f.PASSWORD, "confirm": "on"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -73,3 +73,11 @@ def test_each_period_is_its_own(settings, rows):
 def test_the_task_is_in_the_beat_schedule(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "privacy.retention_enforce" in tasks_scheduled
+
+
+@pytest.mark.parametrize(("raw", "days"), [(None, 0), ("", 0), (" ", 0), ("0", 0), ("730", 730)])
+def test_an_unset_or_empty_period_means_forever(monkeypatch, raw, days):
+    from lms import env
+
+    monkeypatch.setattr(env, "_ENVIRON", {} if raw is None else {"X_DAYS": raw})
+    assert env._days("X_DAYS") == days
