@@ -65,7 +65,7 @@ def account_erase(*, user) -> ErasureOutcome | None:
     """Erase `user`'s account and personal data; None if it is already gone (a second run).
 
     Raises `ErasureRefused` for staff (see `erasure_refusal`). The caller has confirmed the
-    person's identity (password or a recent login) and logs them out afterwards.
+    person's identity (their password, `forms.ErasureConfirmForm`) and logs them out after.
     """
     User = get_user_model()
     account = User.objects.select_for_update().filter(pk=user.pk).first() if user.pk else None
