@@ -1,6 +1,7 @@
 """Writing to the audit log."""
 
 from django.db import models
+from django.db.models import QuerySet
 
 from .models import AuditEvent
 
@@ -28,3 +29,35 @@ def audit_record(
         summary=summary[:300],
         details=details or {},
     )
+
+
+# Keys of `details` that name a person; erasure takes them out of the events about them.
+PERSONAL_DETAIL_KEYS = ("user_id", "email", "learner_id", "name")
+ERASED_SUMMARY = "Personal data erased at the person's request"
+
+
+def audit_events_anonymise(*, events: QuerySet[AuditEvent], acted_by: set[int]) -> int:
+    """Take the personal fields out of `events` (the events about one person being erased):
+    the summary that named them, the ids of them in `details`, and, in the events of
+    `acted_by` (ids of the events they did themselves), who they were as recorded. Someone
+    else who acted on them stays named: that is their own record.
+
+    This and `audit_events_prune` are the only changes the append-only log allows, made with
+    `update()`/`delete()` on querysets because the model refuses them one by one (ADR 0040).
+    What happened, when and where stays. One query per event, and a person has few.
+    """
+    count = 0
+    for pk, details in events.values_list("pk", "details"):
+        kept = {k: v for k, v in (details or {}).items() if k not in PERSONAL_DETAIL_KEYS}
+        changes = {"summary": ERASED_SUMMARY, "details": kept}
+        if pk in acted_by:
+            changes.update(actor=None, actor_email="")
+        AuditEvent.objects.filter(pk=pk).update(**changes)
+        count += 1
+    return count
+
+
+def audit_events_prune(*, before) -> int:
+    """Delete events older than `before`; return how many. Idempotent."""
+    deleted, _ = AuditEvent.objects.filter(occurred_at__lt=before).delete()
+    return deleted

@@ -11,11 +11,32 @@ from learning.credential_status import CertificateStatus
 from universities.models import University
 
 from .models import Credential, IssuanceFailure, StatusList
-from .services import issuer_did, university_did_document
+from .services import issuer_did, site_url, university_did_document
 
 
 def credentials_for_learner(user):
     return Credential.objects.filter(learner=user).select_related("university")
+
+
+def credential_records_of(user) -> list[dict]:
+    """`user`'s credentials for their own data download, each with its verification address
+    and the signed document itself (which is theirs to keep): one query."""
+    return [
+        {
+            "id": str(credential.pk),
+            "kind": credential.kind,
+            "university": credential.university.code,
+            "achievement_name": credential.achievement_name,
+            "recipient_name": credential.recipient_name,
+            "language": credential.language,
+            "issued_at": credential.issued_at,
+            "revoked": credential.revoked,
+            "revocation_reason": credential.revocation_reason,
+            "verification_url": site_url(f"/verify/{credential.pk}/"),
+            "signed_json": credential.signed_json,
+        }
+        for credential in credentials_for_learner(user).order_by("issued_at", "pk")
+    ]
 
 
 def university_for_did(did: str) -> University | None:

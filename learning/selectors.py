@@ -348,3 +348,71 @@ def outline_of_run(run) -> CourseOutline | None:
         )
         .first()
     )
+
+
+def learner_records(user) -> dict[str, list[dict]]:
+    """Everything `learning` holds about `user`, section by section, for their own download.
+
+    One query per section, whatever the number of courses: the rows are plain values, with
+    the course named by title and the enrollment by its public uuid (never another person's).
+    """
+    enrollments = Enrollment.objects.filter(learner=user)
+    return {
+        "program_enrollments": list(
+            ProgramEnrollment.objects.filter(learner=user)
+            .order_by("enrolled_at", "pk")
+            .values("program__title", "status", "enrolled_at", "completed_at")
+        ),
+        "enrollments": list(
+            enrollments.order_by("enrolled_at", "pk").values(
+                "uuid",
+                "outline__title",
+                "run__season",
+                "run__year",
+                "status",
+                "enrolled_at",
+                "withdrawn_at",
+                "completed_at",
+                "lessons_completed",
+                "lessons_total",
+                "quiz_average",
+                "final_score",
+                "last_activity_at",
+            )
+        ),
+        "lesson_progress": list(
+            LessonProgress.objects.filter(enrollment__learner=user)
+            .order_by("completed_at", "pk")
+            .values("enrollment__uuid", "lesson_key", "completed_at", "source")
+        ),
+        "quiz_attempts": list(
+            QuizAttempt.objects.filter(enrollment__learner=user)
+            .order_by("started_at", "pk")
+            .values(
+                "enrollment__uuid",
+                "lesson_key",
+                "quiz_id",
+                "number",
+                "started_at",
+                "submitted_at",
+                "answers",
+                "correct_count",
+                "question_count",
+                "score",
+                "passed",
+            )
+        ),
+        "activity_results": list(
+            ActivityResult.objects.filter(enrollment__learner=user)
+            .order_by("pk")
+            .values(
+                "enrollment__uuid",
+                "lesson_key",
+                "activity_id",
+                "best_scaled_score",
+                "attempts",
+                "viewed_at",
+                "finished_at",
+            )
+        ),
+    }

@@ -42,6 +42,12 @@ def _int(name: str, default: int) -> int:
     return int(_ENVIRON.get(name, str(default)))
 
 
+def _days(name: str) -> int:
+    """A number of days where unset or empty means 0 ("keep forever")."""
+    value = _ENVIRON.get(name, "").strip()
+    return int(value) if value else 0
+
+
 def _list(name: str) -> list[str]:
     return [item.strip() for item in _text(name).split(",") if item.strip()]
 
@@ -96,6 +102,9 @@ REPORTS_JOB_STALE_SECONDS = _int("REPORTS_JOB_STALE_SECONDS", 60)
 # one, and the longest anyone may pick (days).
 ILM_API_TOKEN_DEFAULT_DAYS = _int("ILM_API_TOKEN_DEFAULT_DAYS", 90)
 ILM_API_TOKEN_MAX_DAYS = _int("ILM_API_TOKEN_MAX_DAYS", 365)
+# Retention of learning records and the audit log, in days; unset, empty or 0: forever.
+ILM_XAPI_STATEMENT_RETENTION_DAYS = _days("ILM_XAPI_STATEMENT_RETENTION_DAYS")
+ILM_AUDIT_RETENTION_DAYS = _days("ILM_AUDIT_RETENTION_DAYS")
 
 # --- Email ---------------------------------------------------------------------------------
 # None when unset: the console in development and tests, SMTP in production.

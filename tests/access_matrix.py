@@ -306,6 +306,12 @@ ROWS: dict[str, Row] = {
     "wagtail_serve": public(OK, REDIRECT, DENIED, LOGIN, url=lambda fx: fx.lesson_a.url),
     "set_language": public(OK, REDIRECT, INVALID),
     "healthz": public(),
+    # --- A learner's own data (privacy): everyone signed in sees their own, nobody else's;
+    # no URL names another person. Staff see the erasure page with its refusal.
+    "privacy:my_data": login_required(),
+    "privacy:download_json": login_required(),
+    "privacy:download_csv": login_required(),
+    "privacy:erase": login_required(),
     # --- Accounts (allauth) ---------------------------------------------------------------
     "account_login": public(OK, REDIRECT),
     "account_signup": public(OK, REDIRECT),

@@ -5,6 +5,8 @@ store both build on them, and other apps use them to write statements (the H5P p
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 
 from .models import LRSClient
@@ -52,3 +54,17 @@ def learner_id_from_agent(agent: dict) -> int | None:
     if not isinstance(name, str) or not (name.isascii() and name.isdigit()) or len(name) > 18:
         return None
     return int(name)
+
+
+def learner_ifis(user, emails) -> set[str]:
+    """Every identifier (as `agent_ifi` spells it) a statement could name `user` by: Ilm's own
+    account, and `mbox` / `mbox_sha1sum` of each of their email addresses, which outside tools
+    sending through an LRS client use. The learner's download and erasure look for all of them.
+    """
+    ifis = {f"account:{learner_account_home_page()}|{user.pk}"}
+    for email in emails:
+        mbox = f"mailto:{email}"
+        local, _, domain = mbox.rpartition("@")
+        ifis.add(f"mbox:{local}@{domain.lower()}")
+        ifis.add("mbox_sha1sum:" + hashlib.sha1(mbox.encode(), usedforsecurity=False).hexdigest())
+    return ifis

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import uuid
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .errors import XAPIError
+from .identities import learner_ifis
 from .models import Activity, AttachmentContent, Document, Statement, StatementKey, value_hash
 from .validation import agent_ifi
 
@@ -126,6 +128,55 @@ def statement_by_id(visible, statement_id: str, *, voided: bool) -> Statement | 
     except ValueError:
         raise XAPIError("statement ids must be UUIDs") from None
     return visible.filter(statement_id=key, voided=voided).first()
+
+
+def statements_naming(user, emails) -> QuerySet[Statement]:
+    """Statements about `user`: linked to their account, or naming them (as actor, object,
+    instructor, team member, authority) by any identifier `learner_ifis` gives, through the
+    filter index. Voided or not: the learner's download and erasure cover them all."""
+    hashes = [value_hash(ifi) for ifi in learner_ifis(user, emails)]
+    named = StatementKey.objects.filter(
+        statement=OuterRef("pk"),
+        kind__in=[Kind.AGENT, Kind.RELATED_AGENT],
+        value_hash__in=hashes,
+    )
+    return Statement.objects.filter(Q(learner=user) | Exists(named))
+
+
+def documents_naming(user, emails) -> QuerySet[Document]:
+    """State and agent-profile documents kept for an agent that is `user`."""
+    hashes = [value_hash(ifi) for ifi in learner_ifis(user, emails)]
+    return Document.objects.filter(agent_hash__in=hashes)
+
+
+def xapi_records_of(user, emails) -> dict[str, list[dict]]:
+    """The learner's statements, as the LRS returns them, and their documents: two queries."""
+    documents = []
+    for document in documents_naming(user, emails).order_by("updated", "pk"):
+        content = bytes(document.content)
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            text = base64.b64encode(content).decode("ascii")
+        documents.append(
+            {
+                "kind": document.kind,
+                "activity_iri": document.activity_iri,
+                "document_id": document.document_id,
+                "content_type": document.content_type,
+                "updated": document.updated,
+                "content": text,
+            }
+        )
+    return {
+        "xapi_statements": [
+            {"id": str(statement_id), "stored": stored, "voided": voided, "statement": data}
+            for statement_id, stored, voided, data in statements_naming(user, emails)
+            .order_by("stored", "pk")
+            .values_list("statement_id", "stored", "voided", "data")
+        ],
+        "xapi_documents": documents,
+    }
 
 
 def statement_recorded(*, learner, statement_id: str) -> bool:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "teaching",
+    "privacy",
     "demo",
     "outbox",
     "uploads",
@@ -261,6 +262,9 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-issue-missing": {"task": "certificates.issue_missing", "schedule": 10 * 60.0},
     "reports-recover": {"task": "reports.export_jobs_recover", "schedule": 30.0},
     # Aliases are made on publish; the sweep covers a locale added later (ADR 0030).
+    # Statements and audit events past their retention periods (ADR 0040); a no-op when both
+    # are kept forever.
+    "privacy-retention": {"task": "privacy.retention_enforce", "schedule": 6 * 60 * 60.0},
     "courses-language-versions": {
         "task": "courses.language_versions_fill_all",
         "schedule": 6 * 60 * 60.0,
@@ -382,6 +386,9 @@ REPORTS_API_RATE_LIMIT = 120
 REPORTS_API_RATE_WINDOW = 60
 ILM_API_TOKEN_DEFAULT_DAYS = env.ILM_API_TOKEN_DEFAULT_DAYS
 ILM_API_TOKEN_MAX_DAYS = max(env.ILM_API_TOKEN_MAX_DAYS, 1)
+# Days an xAPI statement and an audit event are kept; 0 keeps them forever (ADR 0040).
+ILM_XAPI_STATEMENT_RETENTION_DAYS = max(env.ILM_XAPI_STATEMENT_RETENTION_DAYS, 0)
+ILM_AUDIT_RETENTION_DAYS = max(env.ILM_AUDIT_RETENTION_DAYS, 0)
 
 # Issuer keys may be encrypted with a key derived from SECRET_KEY when no key-encryption key
 # is configured: convenient for the embedded default, refused in production.py.

@@ -1,6 +1,7 @@
 """Writes of the learning record store, one module per concept: `statements` (store and
 void), `statement_keys` (the filter index), `activities` (canonical definitions),
-`documents` (state and profiles) and `clients` (LRS credentials).
+`documents` (state and profiles), `clients` (LRS credentials) and `erasure` (a learner's
+statements, and those past the retention period).
 
 Every public service raises `XAPIError` (with the HTTP status the specification names) when it
 refuses something and runs in one transaction. Other apps import from this package: the H5P
@@ -22,6 +23,7 @@ from .clients import (
     lrs_clients_cut,
 )
 from .documents import DocumentAddress, document_delete, document_etag, document_save
+from .erasure import learner_statements_erase, statements_prune
 from .statement_keys import statement_keys
 from .statements import (
     AttachmentPart,
@@ -41,6 +43,7 @@ __all__ = [
     "learner_account_home_page",
     "learner_agent",
     "learner_id_from_agent",
+    "learner_statements_erase",
     "lrs_client_create",
     "lrs_client_deactivate",
     "lrs_clients_cut",
@@ -48,5 +51,6 @@ __all__ = [
     "statement_batch_validate",
     "statement_keys",
     "statement_store",
+    "statements_prune",
     "statements_store",
 ]
