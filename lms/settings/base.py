@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "audit",
     "teaching",
     "demo",
+    "offline",
     "outbox",
     "uploads",
     # Wagtail and its i18n.
