@@ -146,3 +146,20 @@ def test_the_web_app_manifest_names_the_icon():
 
 def test_the_queued_page_is_translated():
     assert "Kept on this device" in Client().get("/en/offline/queued/").content.decode()
+
+
+def test_a_lesson_in_offline_mode_stays_within_the_page_budget(client_as, university, learner):
+    """Budget (README): under 100 KB of HTML + CSS + JS before media, offline script included."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    big = f.build_course(university, modules=4, lessons_per_module=6)
+    learning.enrollment_create(learner=learner, run=f.open_run(big))
+    client_as.cookies["ilm_offline"] = "1"
+    html = client_as.get(f.lessons_of(big)[5].url).content
+    static = Path(settings.BASE_DIR)
+    css = (static / "lms" / "static" / "css" / "site.css").read_bytes()
+    script = (static / "offline" / "static" / "offline" / "offline.js").read_bytes()
+    assert b"offline/offline.js" in html
+    assert len(html) + len(css) + len(script) < 100_000
