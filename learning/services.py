@@ -368,7 +368,8 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
         .values_list("quiz_id", "best")
     )
     quiz_average = (
-        sum((best_by_quiz.get(q, Decimal("0")) for q in quiz_ids), Decimal("0")) / len(quiz_ids)
+        # An open, ungraded attempt has no score yet (Max gives None): it counts as 0.
+        sum((best_by_quiz.get(q) or Decimal("0") for q in quiz_ids), Decimal("0")) / len(quiz_ids)
         if quiz_ids
         else None
     )

@@ -32,6 +32,7 @@ urlpatterns = [
     path("xapi/", include("xapi.urls")),
     path("h5p/", include("h5p.urls")),
     path("api/", include("reports.urls")),
+    path("", include("offline.root_urls")),
     path("", include("certificates.urls")),
 ]
 
@@ -43,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("teach/", include("teaching.urls")),
     path("reports/", include("reports.site_urls")),
     path("catalogue/", include("courses.urls")),
+    path("offline/", include("offline.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

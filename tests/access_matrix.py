@@ -302,6 +302,35 @@ ROWS: dict[str, Row] = {
     "learning:lesson_complete": public(INVALID, LOGIN, DENIED),
     "learning:quiz_start": public(INVALID, LOGIN, DENIED),
     "learning:quiz_submit": public(INVALID, LOGIN, DENIED),
+    # --- Offline copies (ADR 0041): only the course's own enrolled learners --------------
+    # learner_a is enrolled in course A; everyone else is answered "not found" (404).
+    "offline:course": login_required(
+        ok={"learner_a"}, kwargs=lambda fx: {"course_id": fx.course_a.pk}
+    ),
+    "offline:course#course_b": login_required(
+        ok={"learner_b"}, kwargs=lambda fx: {"course_id": fx.course_b.pk}
+    ),
+    # JSON: anonymous people get 401, not a login page.
+    "offline:manifest": row(
+        {DENIED}, learner_a={OK}, kwargs=lambda fx: {"course_id": fx.course_a.pk}
+    ),
+    "offline:manifest#course_b": row(
+        {DENIED}, learner_b={OK}, kwargs=lambda fx: {"course_id": fx.course_b.pk}
+    ),
+    # POST only: a GET is refused with 405 before anything else.
+    "offline:save": public(INVALID, kwargs=lambda fx: {"course_id": fx.course_a.pk}),
+    "offline:save#post": row(
+        {DENIED},
+        learner_a={REDIRECT},
+        method="post",
+        kwargs=lambda fx: {"course_id": fx.course_a.pk},
+    ),
+    # Who is signed in and a CSRF token; the queue's items carry their own per-item gates.
+    "offline:sync": row({OK}, anon={DENIED}),
+    # The "kept on this device" page holds no one's data; it is cached by the service worker.
+    "offline:queued": public(OK),
+    "offline_service_worker": public(OK),
+    "offline_web_manifest": public(OK),
     "courses:catalogue": public(),
     "wagtail_serve": public(OK, REDIRECT, DENIED, LOGIN, url=lambda fx: fx.lesson_a.url),
     "set_language": public(OK, REDIRECT, INVALID),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "teaching",
     "privacy",
     "demo",
+    "offline",
     "outbox",
     "uploads",
     # Wagtail and its i18n.
