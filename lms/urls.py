@@ -36,6 +36,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("start/", landing, name="landing"),
     path("learn/", include("learning.urls")),
