@@ -34,6 +34,12 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # Kept on the account so it follows the person to every device they log in on (ADR 0043).
+    data_saver = models.BooleanField(
+        _("data saver"),
+        default=False,
+        help_text=_("Lesson images load only when tapped."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

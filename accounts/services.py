@@ -19,3 +19,17 @@ def user_language_set(*, user, language: str) -> bool:
     user.preferred_language = served
     user.save(update_fields=["preferred_language"])
     return True
+
+
+@transaction.atomic
+def user_data_saver_set(*, user, on: bool) -> bool:
+    """Turn the data saver on or off on `user`'s account; True if it changed.
+
+    With it on, lesson pages put their images behind a tap (ADR 0043), on every device the
+    person logs in on.
+    """
+    if not user.pk or user.data_saver == on:
+        return False
+    user.data_saver = on
+    user.save(update_fields=["data_saver"])
+    return True

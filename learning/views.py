@@ -251,4 +251,6 @@ def quiz_submit(request, lesson_id: int):
     enrollment.refresh_from_db(fields=["status"])
     if enrollment.is_completed:
         messages.success(request, _("Course completed. Well done!"))
-    return _see_other(request, f"{lesson_url}#quiz-{quiz_id}")
+    # The fragment names the result, which takes the focus (it has tabindex=-1): a keyboard
+    # or screen-reader user hears the verdict first, without JavaScript.
+    return _see_other(request, f"{lesson_url}#quiz-{quiz_id}-result")

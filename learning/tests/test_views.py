@@ -345,7 +345,7 @@ def test_quiz_submit_grades_on_the_server_and_shows_the_result(learner_client, e
 
     quiz_id = lesson.quiz_blocks()[0].id
     assert failed.status_code == 303 and passed.status_code == 303
-    assert passed["Location"] == f"{lesson.url}#quiz-{quiz_id}"
+    assert passed["Location"] == f"{lesson.url}#quiz-{quiz_id}-result"
     assert [a.passed for a in QuizAttempt.objects.order_by("pk")] == [False, True]
     assert LessonProgress.objects.filter(lesson_key=lesson.translation_key, source="quiz").exists()
     page = learner_client.get(lesson.url).content.decode()

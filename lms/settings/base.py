@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "django.template.context_processors.csp",
+                "accounts.data_saver.data_saver",
             ],
             # `lms` is not an installed app: its tag library is named here.
             "libraries": {"navigation": "lms.templatetags.navigation"},
