@@ -11,6 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from universities import admin_views as isolated_admin
 from uploads import views as uploads_views
 
 from .health import healthz
@@ -18,6 +19,51 @@ from .navigation import landing
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Ahead of the admin, at Wagtail's own paths: admin pages that would name another
+    # university's pages to anyone who may enter the admin (see universities.admin_views).
+    path(
+        "admin/reports/page-types-usage/",
+        isolated_admin.page_types_usage,
+        name="isolated_page_types_usage",
+    ),
+    path(
+        "admin/reports/page-types-usage/results/",
+        isolated_admin.page_types_usage_results,
+        name="isolated_page_types_usage_results",
+    ),
+    path(
+        "admin/pages/workflow/preview/<int:page_id>/<int:task_id>/",
+        isolated_admin.workflow_preview,
+        name="isolated_workflow_preview",
+    ),
+    path(
+        "admin/workflows/task_chooser/", isolated_admin.task_chooser, name="isolated_task_chooser"
+    ),
+    path(
+        "admin/workflows/task_chooser/results/",
+        isolated_admin.task_chooser_results,
+        name="isolated_task_chooser_results",
+    ),
+    path(
+        "admin/workflows/task_chooser/create/",
+        isolated_admin.task_chooser_create,
+        name="isolated_task_chooser_create",
+    ),
+    path(
+        "admin/workflows/task_chooser/<int:task_id>/",
+        isolated_admin.task_chosen,
+        name="isolated_task_chosen",
+    ),
+    path(
+        "admin/choose-page/chosen-multiple/",
+        isolated_admin.chosen_pages,
+        name="isolated_choose_page_chosen_multiple",
+    ),
+    path(
+        "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",
+        isolated_admin.bulk_action,
+        name="isolated_bulk_action",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     # Every upload URL goes through a gate; no web server publishes the files (ADR 0024).
     # Documents keep Wagtail's URL, answered by the gate ahead of Wagtail's own view.

@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 
 from audit.models import AuditEvent
 from courses.models import LessonPage
+from h5p.models import H5PContent, H5PLibrary
 from learning import services as learning
 from tests import access_matrix as m
 from tests import factories as f
@@ -63,9 +64,9 @@ class Fixtures:
         self.course_a = f.build_course(self.a, title="Matrix course A", modules=1)
         self.course_b = f.build_course(self.b, title="Matrix course B", modules=1)
         self.lesson_a = f.lessons_of(self.course_a)[0]
-        module = self.lesson_a.get_parent()
+        module = self.module_a = self.lesson_a.get_parent().specific
         self.draft_lesson_a = LessonPage(
-            title="Draft lesson A",
+            title="Matrix draft lesson of A",
             slug="draft-a",
             live=False,
             body=[{"type": "rich_text", "value": "x"}],
@@ -88,21 +89,47 @@ class Fixtures:
             learner=self.users["learner_a"], run=self.run_a
         )
         learning.enrollment_create(learner=self.users["learner_b"], run=self.run_b)
-        collection = roles.university_roles_provision(self.a).collection
+        self.roles_a = roles.university_roles_provision(self.a)
+        collection = self.collection_a = self.roles_a.collection
         self.image_a = get_image_model().objects.create(
-            title="A's diagram",
+            title="Matrix diagram of A",
             file=ContentFile(GIF, name="diagram-a.gif"),
             collection=collection,
             uploaded_by_user=self.users["instructor_a"],
         )
         self.rendition_a = self.image_a.get_rendition("width-1")
         self.document_a = get_document_model().objects.create(
-            title="A's draft handout",
+            title="Matrix handout of A",
             file=ContentFile(b"secret draft of A", name="handout-a.txt"),
             collection=collection,
             uploaded_by_user=self.users["instructor_a"],
         )
         self.audit_event_a = AuditEvent.objects.filter(university=self.a).first()
+        # An activity row is enough for the admin: the chooser shows its title, never its files.
+        library = H5PLibrary.objects.create(
+            machine_name="H5P.MatrixQuiz",
+            major_version=1,
+            minor_version=0,
+            patch_version=0,
+            title="Matrix quiz",
+            runnable=True,
+            installed_path="libraries/H5P.MatrixQuiz-1.0",
+        )
+        self.h5p_a = H5PContent.objects.create(
+            university=self.a,
+            title="Matrix activity of A",
+            main_library=library,
+            folder="content/matrix-a",
+            uploaded_by=self.users["instructor_a"],
+        )
+        # Titles only A's people (and platform staff) may read: no answer to anyone else may
+        # contain them, whatever its status code.
+        self.secrets_of_a = (
+            self.draft_lesson_a.title,
+            self.image_a.title,
+            self.document_a.title,
+            self.h5p_a.title,
+        )
 
 
 def build_url(p: Pattern, row: m.Row, fx: Fixtures) -> str | None:
@@ -132,6 +159,17 @@ def build_url(p: Pattern, row: m.Row, fx: Fixtures) -> str | None:
             except NoReverseMatch:
                 continue
     return None
+
+
+def readable_text(response) -> str:
+    """What a response tells its reader: its body and the messages it queued for the next
+    page (Wagtail often refuses with a redirect and a message naming the object)."""
+    body = (
+        "" if getattr(response, "streaming", False) else response.content.decode(errors="replace")
+    )
+    storage = getattr(response.wsgi_request, "_messages", None)
+    queued = [str(message) for message in getattr(storage, "_queued_messages", [])]
+    return "\n".join([body, *queued])
 
 
 def observe(p: Pattern, fx, clients) -> str:
@@ -165,10 +203,10 @@ def test_every_url_answers_every_role_as_the_matrix_says():
         if "#" in key:
             variants[key.split("#", 1)[0]].append(key)
 
-    missing, unbuildable, wrong = [], [], []
+    missing, unbuildable, wrong, leaks = [], [], [], []
     seen = set()
     for p in patterns:
-        base_row = m.row_for(p.key, p.route)
+        base_row = m.ROWS.get(p.key)
         if base_row is None:
             missing.append(f"{p.key}  ({p.route})  observed: {observe(p, fx, clients)}")
             continue
@@ -186,13 +224,18 @@ def test_every_url_answers_every_role_as_the_matrix_says():
                 user = fx.users[role]
                 if user is not None and "_auth_user_id" not in client.session:
                     client.force_login(user)  # a URL on the way logged this client out
-                response = getattr(client, row.method)(url)
+                query = row.query(fx) if row.query else {}
+                response = getattr(client, row.method)(url, query)
                 outcome = m.classify(response)
                 if outcome not in row.expect[role]:
                     wrong.append(
                         f"{key} {url} as {role}: {response.status_code} ({outcome}), "
                         f"expected {sorted(row.expect[role])}"
                     )
+                if role not in m.MAY_READ_A:
+                    shown = [s for s in fx.secrets_of_a if s in readable_text(response)]
+                    if shown:
+                        leaks.append(f"{key} {url} as {role}: shows {shown}")
     stale = sorted(key for key in m.ROWS if key.split("#", 1)[0] not in {p.key for p in patterns})
     problems = []
     if missing:
@@ -206,6 +249,11 @@ def test_every_url_answers_every_role_as_the_matrix_says():
         )
     if wrong:
         problems.append("Unexpected answers:\n  " + "\n  ".join(wrong))
+    if leaks:
+        problems.append(
+            "University A's objects shown to people outside A (fix the view's gate):\n  "
+            + "\n  ".join(leaks)
+        )
     if stale:
         problems.append("Rows for URL names that no longer exist:\n  " + "\n  ".join(stale))
     assert not problems, "\n\n".join(problems)

@@ -61,16 +61,17 @@ def test_every_staff_door_asks_for_a_second_factor_first():
         url = build_url(pattern, row, fx)
         assert url is not None, key
         found.append(key)
+        query = row.query(fx) if row.query else {}
         for role in roles:
             client = Client()
             client.force_login(fx.users[role])
-            response = client.get(url)
+            response = client.get(url, query)
             if not (response.status_code == 302 and asks_to_activate(response)):
                 open_doors.append(f"{key} {url} as {role}: {response.status_code}")
             Authenticator.objects.get_or_create(
                 user=fx.users[role], type=Authenticator.Type.TOTP, defaults={"data": {}}
             )
-            outcome = m.classify(client.get(url))
+            outcome = m.classify(client.get(url, query))
             Authenticator.objects.filter(user=fx.users[role]).delete()
             if outcome not in row.expect[role]:
                 closed_after.append(f"{key} {url} as {role} with TOTP: {outcome}")

@@ -11,10 +11,12 @@ Everything here answers "not found" for a refusal, so a guessed name or id learn
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, ReferenceIndex
+from wagtail.permissions import policy_registry
 
 from universities.access import is_platform_staff
 
@@ -52,6 +54,27 @@ def university_file_readable(user, instance: Model) -> bool | None:
     if user.is_authenticated and user.groups.filter(name__in=groups).exists():
         return True
     return _used_on_a_live_page(instance)
+
+
+# What the admin lets someone pick or manage: the collections their groups hold rights on
+# (`universities.roles` grants them per university), everything for platform staff.
+ADMIN_FILE_ACTIONS = ("add", "change", "delete", "choose")
+
+
+def images_for_admin(user) -> QuerySet:
+    """The images `user` may see in the admin (its listings, choosers and admin API)."""
+    if is_platform_staff(user):
+        return get_image_model().objects.all()
+    policy = policy_registry.get_by_type(get_image_model())
+    return policy.instances_user_has_any_permission_for(user, ADMIN_FILE_ACTIONS)
+
+
+def documents_for_admin(user) -> QuerySet:
+    """The documents `user` may see in the admin (its listings, choosers and admin API)."""
+    if is_platform_staff(user):
+        return get_document_model().objects.all()
+    policy = policy_registry.get_by_type(get_document_model())
+    return policy.instances_user_has_any_permission_for(user, ADMIN_FILE_ACTIONS)
 
 
 def _collection_restrictions_pass(request, collection: Collection) -> bool:
