@@ -355,6 +355,8 @@ ROWS: dict[str, Row] = {
     "privacy:download_json": login_required(),
     "privacy:download_csv": login_required(),
     "privacy:erase": login_required(),
+    # The data saver: a setting of the reader's own (account or, for visitors, a cookie).
+    "accounts:data_saver": public(OK),
     # --- Accounts (allauth) ---------------------------------------------------------------
     "account_login": public(OK, REDIRECT),
     "account_signup": public(OK, REDIRECT),
