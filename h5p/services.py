@@ -152,6 +152,9 @@ def h5p_user_data_save(
             "too_large",
             _("Saved state is limited to %(limit)s bytes.") % {"limit": USER_DATA_MAX_BYTES},
         )
+    # The state is stored as text, and PostgreSQL text cannot hold U+0000.
+    if "\x00" in data:
+        raise H5PError("bad_data", _("Saved state cannot contain the character U+0000."))
     with transaction.atomic():
         existing = H5PUserData.objects.select_for_update().filter(**lookup).first()
         if existing is None:

@@ -72,7 +72,8 @@ def _safe_next(request, default: str | None = None) -> str:
 
 def _post_id(request, name: str) -> int | None:
     value = request.POST.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    # ASCII digits only: "²".isdigit() is true, yet int("²") fails.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def learner_post(view):

@@ -207,7 +207,9 @@ def quiz_analysis(request, run_id):
 @require_http_methods(["GET", "POST"])
 def bulk_enrollment(request, run_id):
     run = run_for_enrollment_staff(request.user, run_id)
-    form = BulkEnrollmentForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, even an empty one, so a post without a file says what is missing.
+    posted = request.method == "POST"
+    form = BulkEnrollmentForm(request.POST if posted else None, request.FILES if posted else None)
     errors: list[tuple[int, str]] = []
     result = None
     status = 200
@@ -241,7 +243,8 @@ def bulk_enrollment(request, run_id):
 @require_http_methods(["GET", "POST"])
 def announcements(request, run_id):
     run = run_for_teaching(request.user, run_id)
-    form = AnnouncementForm(request.POST or None)
+    # An empty POST is still a submission: bound, so it comes back with its messages.
+    form = AnnouncementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.announcement_create(
             author=request.user,

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from dataclasses import dataclass, field
 
+from django.core.exceptions import SuspiciousOperation
+from django.core.signals import got_request_exception
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -22,6 +25,8 @@ from . import conf
 from .access import Principal, principal_for_request
 from .errors import XAPIError
 from .validation import format_timestamp
+
+logger = logging.getLogger(__name__)
 
 XAPI_VERSION = "1.0.3"
 _HEADER_FORM_FIELDS = {
@@ -173,6 +178,16 @@ def xapi_endpoint(
                     response.content = b""
             except XAPIError as exc:
                 response = _error_response(exc)
+            except SuspiciousOperation:
+                # Django's own refusals (too many fields, a malformed header) would otherwise
+                # come back as the site's HTML 400 page; an LRS client reads JSON.
+                response = _error_response(XAPIError("the request is malformed or too large"))
+            except Exception:
+                # An LRS client reads JSON errors (Communication 3.2), never the site's HTML
+                # page. The signal keeps Django's reporting (and the test client) informed.
+                logger.exception("xAPI request failed: %s %s", request.method, request.path)
+                got_request_exception.send(sender=None, request=request)
+                response = _error_response(XAPIError("the LRS failed to handle the request", 500))
             response["X-Experience-API-Version"] = XAPI_VERSION
             if consistent_through:
                 margin = dt.timedelta(seconds=conf.consistency_margin_seconds())

@@ -12,6 +12,10 @@ from lms import env
 from .base import *  # noqa: F403
 from .base import mailers_from_env
 
+# DEBUG pages show tracebacks and settings to whoever triggers an error: a DEBUG variable
+# left in a production environment is refused rather than silently ignored.
+if env.DEBUG:
+    raise ImproperlyConfigured("Unset DEBUG: production never shows debug pages.")
 DEBUG = False
 
 _INSECURE_KEYS = {"", "insecure-development-key-change-me"}

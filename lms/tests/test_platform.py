@@ -77,7 +77,7 @@ def _production_env(**overrides) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "CELERY_BROKER_URL"}
+        if key not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "CELERY_BROKER_URL", "DEBUG"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="lms.settings.production",
@@ -109,6 +109,7 @@ def _manage(*args, env) -> subprocess.CompletedProcess:
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"DATABASE_URL": "sqlite:///prod.sqlite3"}, "PostgreSQL"),
         ({"CELERY_BROKER_URL": ""}, "CELERY_BROKER_URL"),
+        ({"DEBUG": "true"}, "DEBUG"),
     ],
 )
 def test_production_refuses_insecure_defaults(override, message):
