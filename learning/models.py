@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .standing import CourseStanding, progress_percent, standing_of
+
 
 class CourseOutline(models.Model):
     """What progress needs to know about a course, copied from the page tree on publish."""
@@ -59,6 +61,10 @@ class OutlineLesson(models.Model):
     quiz_rules = models.JSONField(default=dict, blank=True)
     # Lessons removed from the course stay here, inactive, so earlier progress is not lost.
     is_active = models.BooleanField(default=True)
+    # When the lesson last joined the course's lessons: first published, published again
+    # after removal, or made required. Learners who completed before then see it as new
+    # (ADR 0042). Empty for lessons recorded before this was kept.
+    added_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -126,6 +132,8 @@ class Enrollment(models.Model):
     lessons_total = models.PositiveIntegerField(default=0)
     quiz_average = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     final_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # Lessons that joined the course after the learner completed it and are not done yet.
+    lessons_new_since_completion = models.PositiveIntegerField(default=0)
     last_activity_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -142,9 +150,12 @@ class Enrollment(models.Model):
 
     @property
     def progress_percent(self) -> int:
-        if not self.lessons_total:
-            return 0
-        return round(100 * self.lessons_completed / self.lessons_total)
+        return progress_percent(self.lessons_completed, self.lessons_total)
+
+    @property
+    def standing(self) -> CourseStanding:
+        """The learner's standing in the course, the same on every page (ADR 0042)."""
+        return standing_of(self)
 
     @property
     def is_completed(self) -> bool:

@@ -20,6 +20,7 @@ from universities.models import University
 
 from .models import CourseOutline, Enrollment, ProgramEnrollment
 from .rules import completed_by_marking
+from .standing import lessons_new_since
 
 # --- The outline as the reader sees it ---------------------------------------------------
 
@@ -43,18 +44,24 @@ class OutlineEntry:
     quiz_ids: list
     activity_ids: list
     is_done: bool = False
+    # Added to the course after the reader completed it, and not done yet (ADR 0042).
+    is_new: bool = False
 
     @property
     def is_graded(self) -> bool:
         return bool(self.quiz_ids or self.activity_ids)
 
 
-def course_outline_entries(outline: CourseOutline | None, locale, done_keys=()) -> list:
-    """The outline's active lessons, titled in the reader's language (2 queries)."""
+def course_outline_entries(
+    outline: CourseOutline | None, locale, done_keys=(), completed_at=None
+) -> list:
+    """The outline's active lessons, titled in the reader's language (2 queries); with
+    `completed_at`, those added since then and not done are marked new."""
     if outline is None:
         return []
     lessons = list(outline.lessons.filter(is_active=True).order_by("position"))
     pages = localized_pages([lesson.lesson_key for lesson in lessons], locale)
+    new_keys = set(lessons_new_since(lessons, done_keys, completed_at))
     entries = []
     for lesson in lessons:
         page = pages.get(lesson.lesson_key)
@@ -69,6 +76,7 @@ def course_outline_entries(outline: CourseOutline | None, locale, done_keys=()) 
                 quiz_ids=lesson.quiz_ids,
                 activity_ids=lesson.activity_ids,
                 is_done=lesson.lesson_key in done_keys,
+                is_new=lesson.lesson_key in new_keys,
             )
         )
     return entries
@@ -87,6 +95,10 @@ def _done_keys(enrollment: Enrollment | None) -> set:
     if enrollment is None:
         return set()
     return set(enrollment.lessons.values_list("lesson_key", flat=True))
+
+
+def _completed_at(enrollment: Enrollment | None):
+    return enrollment.completed_at if enrollment is not None and enrollment.is_completed else None
 
 
 # --- Course page -------------------------------------------------------------------------
@@ -140,13 +152,20 @@ def course_page_view(page: CoursePage, *, user) -> CoursePageView:
             .first()
         )
     locale = page.locale_id
-    entries = course_outline_entries(outline, locale, _done_keys(enrollment))
+    entries = course_outline_entries(
+        outline, locale, _done_keys(enrollment), _completed_at(enrollment)
+    )
     prerequisites = list(source.prerequisites.live())
     prerequisite_pages = localized_pages([p.translation_key for p in prerequisites], locale)
     instructors = list(
         CourseInstructor.objects.filter(course=source).select_related("user").order_by("sort_order")
     )
-    next_lesson = next((entry for entry in entries if not entry.is_done), None)
+    # A completed course offers only lessons added since its completion (ADR 0042).
+    completed = enrollment is not None and enrollment.is_completed
+    next_lesson = next(
+        (entry for entry in entries if not entry.is_done and (entry.is_new or not completed)),
+        None,
+    )
     return CoursePageView(
         outline=outline,
         modules=group_by_module(entries),
@@ -264,7 +283,7 @@ class LessonPageView:
 def lesson_page_view(page, *, enrollment: Enrollment | None, outline) -> LessonPageView:
     """The lesson `page` as its reader sees it: with `enrollment`, or as staff (None)."""
     done_keys = _done_keys(enrollment)
-    entries = course_outline_entries(outline, page.locale_id, done_keys)
+    entries = course_outline_entries(outline, page.locale_id, done_keys, _completed_at(enrollment))
     index = next(
         (i for i, entry in enumerate(entries) if entry.lesson_key == page.translation_key), None
     )

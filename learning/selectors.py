@@ -27,6 +27,7 @@ from .models import (
 from .notices import RunNotice, run_notices
 from .quiz_rules import QuizStanding, quiz_standing, shows_correctness
 from .rules import activity_done
+from .standing import lessons_new_since
 
 ANNOUNCEMENT_LIMIT = 10
 
@@ -86,15 +87,15 @@ def learner_dashboard(user, *, locale) -> Dashboard:
     next_keys = {}
     for enrollment in enrollments:
         done = {progress.lesson_key for progress in enrollment.done_lessons}
-        upcoming = next(
-            (
-                lesson
-                for lesson in enrollment.outline.active_lessons
-                if lesson.lesson_key not in done
-            ),
-            None,
+        lessons = enrollment.outline.active_lessons
+        if enrollment.is_completed:
+            # A completed course offers only lessons added since (ADR 0042); lessons its rule
+            # let the learner skip are not pressed on them.
+            new = set(lessons_new_since(lessons, done, enrollment.completed_at))
+            lessons = [lesson for lesson in lessons if lesson.lesson_key in new]
+        next_keys[enrollment.pk] = next(
+            (lesson for lesson in lessons if lesson.lesson_key not in done), None
         )
-        next_keys[enrollment.pk] = upcoming
     program_enrollments = list(
         ProgramEnrollment.objects.filter(learner=user)
         .exclude(status=ProgramEnrollment.Status.WITHDRAWN)
@@ -117,14 +118,14 @@ def learner_dashboard(user, *, locale) -> Dashboard:
             page=course_page,
         )
         upcoming = next_keys[enrollment.pk]
-        if enrollment.is_completed:
-            completed_keys.add(enrollment.outline.course_key)
-            dashboard.completed.append(item)
-            continue
         if upcoming is not None:
             lesson_page = pages.get(upcoming.lesson_key)
             item.next_lesson_title = lesson_page.title if lesson_page else upcoming.title
             item.next_lesson_page = lesson_page
+        if enrollment.is_completed:
+            completed_keys.add(enrollment.outline.course_key)
+            dashboard.completed.append(item)
+            continue
         dashboard.active.append(item)
 
     for program_enrollment in program_enrollments:
@@ -187,6 +188,17 @@ class QuizPanel:
     best_score: object
     shows_correctness: bool
     results: list[QuizQuestion]  # the latest submitted attempt's questions, as it showed them
+
+    @property
+    def passed_under_earlier_mark(self) -> bool:
+        """Passed, but with a score below the pass mark as it is now: the author raised it
+        afterwards. A pass is judged by the mark of its day and stands (ADR 0042)."""
+        mark = self.rule.get("pass_mark") or 0
+        return (
+            self.standing.passed
+            and self.best_score is not None
+            and Decimal(self.best_score) < Decimal(mark)
+        )
 
 
 def _shown_questions(draw: list, authored: dict, answers: dict, expected: dict | None) -> list:

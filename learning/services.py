@@ -25,6 +25,7 @@ from .models import (
     QuizAttempt,
 )
 from .rules import activity_done, completed_by_marking
+from .standing import lessons_new_since
 
 
 class LearningError(Exception):
@@ -61,6 +62,11 @@ def course_outline_sync(*, course_page) -> CourseOutline:
     )
     seen: set = set()
     position = 0
+    now = timezone.now()
+    before = {
+        row.lesson_key: row
+        for row in outline.lessons.only("lesson_key", "is_active", "is_required", "added_at")
+    }
     for module in ModulePage.objects.child_of(source).live().order_by("path"):
         lessons = LessonPage.objects.child_of(module).live().order_by("path")
         for lesson in lessons:
@@ -70,6 +76,7 @@ def course_outline_sync(*, course_page) -> CourseOutline:
                 outline=outline,
                 lesson_key=lesson.translation_key,
                 defaults={
+                    "added_at": _lesson_added_at(before.get(lesson.translation_key), lesson, now),
                     "lesson_page": lesson,
                     "module_key": module.translation_key,
                     "module_title": module.title,
@@ -98,6 +105,14 @@ def course_outline_sync(*, course_page) -> CourseOutline:
     return outline
 
 
+def _lesson_added_at(row: OutlineLesson | None, lesson, now):
+    # A lesson joins the course when first published, when published again after removal and
+    # when made required; moving it or changing its quiz does not make it new (ADR 0042).
+    if row is None or not row.is_active or (lesson.is_required and not row.is_required):
+        return now
+    return row.added_at
+
+
 def _activity_id(bound_block) -> str | None:
     # A block type that declares `activity_id(value)` (the H5P block does) is an interactive
     # activity whose result counts towards the lesson; learning needs to know nothing else.
@@ -107,11 +122,11 @@ def _activity_id(bound_block) -> str | None:
 
 
 def _refresh_open_enrollments(outline_id: int) -> None:
-    # Totals change when lessons are added or removed; completed enrollments stay completed.
-    for enrollment in Enrollment.objects.filter(
-        outline_id=outline_id, status=Enrollment.Status.ACTIVE
-    ).iterator(chunk_size=500):
-        enrollment_progress_refresh(enrollment=enrollment)
+    # Totals change when lessons are added or removed, for every enrollment, so no page or
+    # report shows a completed course at 100% with a new lesson undone. Completed enrollments
+    # stay completed (ADR 0042); nobody's last activity moves because an author published.
+    for enrollment in Enrollment.objects.filter(outline_id=outline_id).iterator(chunk_size=500):
+        enrollment_progress_refresh(enrollment=enrollment, learner_activity=False)
 
 
 # --- Enrollment --------------------------------------------------------------------------
@@ -348,17 +363,38 @@ def activity_result_record(
     return result
 
 
-def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
+def enrollment_progress_refresh(
+    *, enrollment: Enrollment, learner_activity: bool = True
+) -> Enrollment:
     """Recompute the enrollment's cached figures and apply the course's completion rule.
 
     Called inside the transaction of every progress event, so completion is recorded the
-    moment it is earned; `course_completed` is sent inside that transaction.
+    moment it is earned; `course_completed` is sent inside that transaction. Also called for
+    every enrollment when the course is published again, with `learner_activity=False` so the
+    learner's last activity stays theirs.
+
+    Progress (lessons done, total, new since completion) follows the course as it is now; a
+    completion, with its quiz average and final score of record, never changes once earned
+    (ADR 0042).
     """
     outline = enrollment.outline
     lessons = list(outline.lessons.filter(is_active=True))
     done_keys = set(enrollment.lessons.values_list("lesson_key", flat=True))
     enrollment.lessons_total = len(lessons)
     enrollment.lessons_completed = sum(1 for lesson in lessons if lesson.lesson_key in done_keys)
+    enrollment.lessons_new_since_completion = len(
+        lessons_new_since(lessons, done_keys, enrollment.completed_at)
+        if enrollment.status == Enrollment.Status.COMPLETED
+        else []
+    )
+    fields = ["lessons_total", "lessons_completed", "lessons_new_since_completion"]
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        # The result of record is what the certificate attests; it is not recomputed.
+        if learner_activity:
+            enrollment.last_activity_at = timezone.now()
+            fields.append("last_activity_at")
+        enrollment.save(update_fields=fields)
+        return enrollment
 
     quiz_ids = [quiz_id for lesson in lessons for quiz_id in lesson.quiz_ids]
     best_by_quiz = dict(
@@ -388,7 +424,9 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
     enrollment.final_score = (
         (sum(scores, Decimal("0")) / len(scores)).quantize(Decimal("0.01")) if scores else None
     )
-    enrollment.last_activity_at = timezone.now()
+    if learner_activity:
+        enrollment.last_activity_at = timezone.now()
+        fields.append("last_activity_at")
 
     newly_completed = False
     if (
@@ -407,15 +445,7 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
         enrollment.completed_at = timezone.now()
         newly_completed = True
     enrollment.save(
-        update_fields=[
-            "lessons_total",
-            "lessons_completed",
-            "quiz_average",
-            "final_score",
-            "last_activity_at",
-            "status",
-            "completed_at",
-        ]
+        update_fields=[*fields, "quiz_average", "final_score", "status", "completed_at"]
     )
     if newly_completed:
         signals.course_completed.send(sender=Enrollment, enrollment_id=enrollment.pk)

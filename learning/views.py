@@ -176,20 +176,32 @@ def lesson_complete(request, lesson_id: int):
     lesson = _lesson(lesson_id)
     enrollment = lesson_for_learner(request.user, lesson)
     lesson_url = lesson.get_url(request)
+    before = enrollment.standing
     try:
         services.lesson_mark_complete(enrollment=enrollment, lesson_key=lesson.translation_key)
     except services.LearningError as error:
         return _refused(
             request, error.message, STATUS_FOR_CODE.get(error.code, 400), back=lesson_url
         )
-    enrollment.refresh_from_db(fields=["status"])
-    if enrollment.is_completed:
-        messages.success(request, _("Course completed. Well done!"))
+    if _completion_message(request, enrollment, before):
         response = redirect("learning:dashboard")
         response.status_code = 303
         return response
     messages.success(request, _("Lesson completed."))
     return _see_other(request, lesson_url)
+
+
+def _completion_message(request, enrollment, before) -> bool:
+    """Say the course is completed only when this request completed it; a learner who takes
+    the last lesson added since their completion is told so instead (ADR 0042). `before` is
+    the enrollment's standing before the request. True when the course was completed now."""
+    enrollment.refresh_from_db(fields=["status", "completed_at", "lessons_new_since_completion"])
+    if enrollment.is_completed and not before.is_completed:
+        messages.success(request, _("Course completed. Well done!"))
+        return True
+    if before.has_new_lessons and not enrollment.standing.has_new_lessons:
+        messages.info(request, _("You have now taken every lesson added since you completed."))
+    return False
 
 
 def quiz_answers_from(post) -> dict[str, list[str]]:
@@ -227,6 +239,7 @@ def quiz_submit(request, lesson_id: int):
     enrollment = lesson_for_learner(request.user, lesson)
     lesson_url = lesson.get_url(request)
     quiz_id = request.POST.get("quiz_id", "")[:64]
+    before = enrollment.standing
     try:
         attempt = quiz_services.quiz_attempt_submit(
             enrollment=enrollment,
@@ -249,9 +262,7 @@ def quiz_submit(request, lesson_id: int):
         messages.success(request, _("Quiz passed with %(score)s%%.") % score)
     else:
         messages.warning(request, _("You scored %(score)s%%. Not passed yet.") % score)
-    enrollment.refresh_from_db(fields=["status"])
-    if enrollment.is_completed:
-        messages.success(request, _("Course completed. Well done!"))
+    _completion_message(request, enrollment, before)
     # The fragment names the result, which takes the focus (it has tabindex=-1): a keyboard
     # or screen-reader user hears the verdict first, without JavaScript.
     return _see_other(request, f"{lesson_url}#quiz-{quiz_id}-result")

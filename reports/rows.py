@@ -14,11 +14,9 @@ from django.db.models import (
     Case,
     CharField,
     DecimalField,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     Func,
-    IntegerField,
     Q,
     QuerySet,
     Value,
@@ -30,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from courses.terms import term_name_expression
+from learning.standing import progress_percent_expression
 from universities.countries import country_name as country_name_in
 from universities.models import Role, University
 
@@ -275,15 +274,8 @@ def enrollment_rows(
         "enrolled_at": IsoTimestamp("enrolled_at"),
         "run_starts_on": IsoDate("run__starts_on"),
         "run_ends_on": IsoDate("run__ends_on"),
-        "progress_percent": Case(
-            When(lessons_total=0, then=Value(0)),
-            # Integer arithmetic rounds half up the same way on every database.
-            default=ExpressionWrapper(
-                (F("lessons_completed") * 200 + F("lessons_total")) / (F("lessons_total") * 2),
-                output_field=IntegerField(),
-            ),
-            output_field=IntegerField(),
-        ),
+        # The same rule the pages apply (ADR 0042): 100 only when no lesson is left.
+        "progress_percent": progress_percent_expression(),
         "last_activity_at": IsoTimestamp("last_activity_at"),
         "completed_at": IsoTimestamp("completed_at"),
         "credits_earned": OneDecimalText(

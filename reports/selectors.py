@@ -12,10 +12,8 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     FilteredRelation,
-    IntegerField,
     Q,
     QuerySet,
     Sum,
@@ -28,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CourseRun
 from learning.models import Enrollment
+from learning.standing import progress_percent_expression
 from universities.models import Role
 
 from .access import ReportScope
@@ -62,14 +61,8 @@ def erased_for_report(scope: ReportScope, filters: ReportFilters) -> QuerySet[Er
 
 
 def _progress_expression():
-    return Case(
-        When(lessons_total=0, then=Value(0)),
-        default=ExpressionWrapper(
-            (F("lessons_completed") * 200 + F("lessons_total")) / (F("lessons_total") * 2),
-            output_field=IntegerField(),
-        ),
-        output_field=IntegerField(),
-    )
+    # The same rule the pages apply (ADR 0042): 100 only when no lesson is left.
+    return progress_percent_expression()
 
 
 def _medians(queryset: QuerySet, group_field: str, counts: dict) -> dict:

@@ -38,7 +38,7 @@ def gradebook_table(book: Gradebook) -> tuple[list[str], list[list]]:
             _("%(item)s: attempts") % {"item": item.label},
             _("%(item)s: completed") % {"item": item.label},
         ]
-    header += [_("Final score %"), _("Certificate")]
+    header += [_("Lessons added since completion"), _("Final score %"), _("Certificate")]
     rows = []
     for row in book.rows:
         e = row.enrollment
@@ -58,7 +58,7 @@ def gradebook_table(book: Gradebook) -> tuple[list[str], list[list]]:
                 result.attempts if result else 0,
                 bool(result and result.completed),
             ]
-        cells += [e.final_score, row.certificate_label]
+        cells += [e.lessons_new_since_completion, e.final_score, row.certificate_label]
         rows.append(cells)
     return header, rows
 

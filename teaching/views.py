@@ -88,9 +88,7 @@ def roster(request, run_id):
     form, query, page, problems = _learner_list(request, run)
     context = _list_context(request, run, form, query, page, problems)
     context["lessons"] = selectors.active_lessons_of_run(run)
-    completed = learners.completed_lesson_keys(page.enrollments)
-    for enrollment in page.enrollments:
-        enrollment.completed_keys = completed[enrollment.pk]
+    learners.lesson_marks_attach(page.enrollments, context["lessons"])
     return render(request, "teaching/roster.html", context)
 
 
