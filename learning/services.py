@@ -7,7 +7,7 @@ and a message a person can read) when a rule says no. Views translate those into
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,12 @@ from .models import (
     ProgramEnrollment,
     QuizAttempt,
 )
-from .rules import activity_done, completed_by_marking
+from .rules import (
+    activity_done,
+    completed_by_marking,
+    course_rule_satisfied,
+    quizzes_passed_within_limit,
+)
 from .standing import lessons_new_since
 
 
@@ -431,7 +436,7 @@ def enrollment_progress_refresh(
     newly_completed = False
     if (
         enrollment.status == Enrollment.Status.ACTIVE
-        and _rule_satisfied(
+        and course_rule_satisfied(
             outline,
             lessons,
             done_keys,
@@ -439,7 +444,7 @@ def enrollment_progress_refresh(
             counts_activities,
             [best_by_activity.get(a) for a in activity_ids],
         )
-        and _quizzes_passed_within_limit(enrollment, lessons)
+        and quizzes_passed_within_limit(enrollment, lessons)
     ):
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.completed_at = timezone.now()
@@ -451,50 +456,6 @@ def enrollment_progress_refresh(
         signals.course_completed.send(sender=Enrollment, enrollment_id=enrollment.pk)
         _program_completion_check(enrollment)
     return enrollment
-
-
-def _rule_satisfied(outline, lessons, done_keys, quiz_average, counts_activities, activity_scores):
-    if not lessons:
-        return False
-    has_threshold = bool(outline.min_quiz_average) or (
-        counts_activities and bool(outline.min_activity_score)
-    )
-    # A rule with no lesson requirement and no threshold would complete on enrollment;
-    # such a rule falls back to requiring the lessons.
-    lessons_required = outline.requires_all_lessons or not has_threshold
-    if lessons_required and any(
-        lesson.is_required and lesson.lesson_key not in done_keys for lesson in lessons
-    ):
-        return False
-    if outline.min_quiz_average and (quiz_average or Decimal("0")) < outline.min_quiz_average:
-        return False
-    if counts_activities and outline.min_activity_score:
-        threshold = Decimal(outline.min_activity_score) / 100
-        if any(score is None or score < threshold for score in activity_scores):
-            return False
-    return True
-
-
-def _quizzes_passed_within_limit(enrollment: Enrollment, lessons) -> bool:
-    # With the course's "within the attempt limit" rule, every quiz of a required lesson needs
-    # a passed attempt whose number is within the limit the quiz sets (0: no limit).
-    if not enrollment.outline.quizzes_within_limit:
-        return True
-    first_pass = dict(
-        enrollment.quiz_attempts.filter(passed=True)
-        .values("quiz_id")
-        .annotate(first=Min("number"))
-        .values_list("quiz_id", "first")
-    )
-    for lesson in lessons:
-        if not lesson.is_required:
-            continue
-        for quiz_id in lesson.quiz_ids:
-            limit = (lesson.quiz_rules or {}).get(quiz_id, {}).get("attempt_limit") or 0
-            number = first_pass.get(quiz_id)
-            if number is None or (limit and number > limit):
-                return False
-    return True
 
 
 def _program_completion_check(enrollment: Enrollment) -> None:

@@ -1,14 +1,13 @@
 """The data saver (ADR 0043): kept on the account, or in a cookie before logging in; with it
 on, lesson images are rendered behind a closed box that fetches nothing until opened."""
 
-import io
 import re
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from PIL import Image
 from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from accounts.data_saver import COOKIE_NAME
 from accounts.services import user_data_saver_set
@@ -93,9 +92,10 @@ def test_the_service_reports_a_change_only_once():
 
 
 def _png() -> ContentFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 200), (20, 110, 80)).save(buffer, format="PNG")
-    return ContentFile(buffer.getvalue(), name="boundary.png")
+    # Wagtail's own test image (a real PNG), so the test needs no imaging library of its own.
+    image_file = get_test_image_file(size=(400, 200))
+    image_file.seek(0)
+    return ContentFile(image_file.read(), name="boundary.png")
 
 
 def test_a_lesson_image_waits_behind_a_closed_box_with_the_saver_on(client):

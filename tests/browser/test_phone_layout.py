@@ -8,7 +8,6 @@ action (Enroll, Continue, Submit) must sit in the first 740 px without scrolling
 
 from __future__ import annotations
 
-import io
 import uuid
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from courses.models import CourseRun
 from learning.models import Enrollment
@@ -45,11 +45,10 @@ LONG_RUSSIAN_NAME = (
 
 
 def png_bytes(width: int = 1200, height: int = 600) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (20, 110, 80)).save(buffer, format="PNG")
-    return buffer.getvalue()
+    # Wagtail's own test image (a real PNG): the tests need no imaging library of their own.
+    image_file = get_test_image_file(size=(width, height))
+    image_file.seek(0)
+    return image_file.read()
 
 
 def lesson_image():
