@@ -35,9 +35,11 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
     # Kept on the account so it follows the person to every device they log in on (ADR 0043).
+    # db_default too: bulk loads that write users in SQL (the export bench) leave it off.
     data_saver = models.BooleanField(
         _("data saver"),
         default=False,
+        db_default=False,
         help_text=_("Lesson images load only when tapped."),
     )
 

@@ -133,7 +133,8 @@ class Enrollment(models.Model):
     quiz_average = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     final_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     # Lessons that joined the course after the learner completed it and are not done yet.
-    lessons_new_since_completion = models.PositiveIntegerField(default=0)
+    # db_default too: bulk loads that write enrollments in SQL (the export bench) leave it 0.
+    lessons_new_since_completion = models.PositiveIntegerField(default=0, db_default=0)
     last_activity_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='data_saver',
-            field=models.BooleanField(default=False, help_text='Lesson images load only when tapped.', verbose_name='data saver'),
+            field=models.BooleanField(default=False, db_default=False, help_text='Lesson images load only when tapped.', verbose_name='data saver'),
         ),
     ]
