@@ -197,6 +197,9 @@ LANGUAGE_NEUTRAL_PATH_PREFIXES = [
     "/media/",
     "/documents/",
     "/verify/",
+    # The learner's and registrar's certificate pages (`certificates.urls`): a refused id
+    # must stay a 404, not become a redirect to a prefixed path.
+    "/certificates/",
     "/universities/",
     "/credentials/",
     "/i18n/",
