@@ -9,6 +9,7 @@ import datetime as dt
 from .errors import XAPIError
 from .protocol import XRequest
 from .validation import is_iri, parse_agent_parameter, parse_timestamp
+from .versions import is_2_0
 
 
 def allow_params(xrequest: XRequest, allowed: set[str]) -> None:
@@ -33,9 +34,12 @@ def bool_param(xrequest: XRequest, name: str) -> bool:
 def timestamp_param(xrequest: XRequest, name: str) -> dt.datetime | None:
     if name not in xrequest.params:
         return None
+    strict = is_2_0(xrequest.version)
     try:
-        return parse_timestamp(xrequest.params[name])
+        return parse_timestamp(xrequest.params[name], strict=strict)
     except ValueError:
+        if strict:
+            raise XAPIError(f"{name} must be an ISO 8601 timestamp with a time zone") from None
         raise XAPIError(f"{name} must be an ISO 8601 timestamp") from None
 
 

@@ -4,7 +4,8 @@ activity profiles (2.7).
 Each names its document by parameters, checks the principal may touch it
 (`access.check_document_access`), then reads it (`selectors.document_get`, `document_ids`) or
 writes it (`services.document_save`, `document_delete`) with the ETag preconditions the
-request carries.
+request carries. Under xAPI 2.0 a PUT to any of the three, State included, needs If-Match or
+If-None-Match; under 1.0.3 only the two profile resources do (ADRs 0022 and 0045).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..errors import XAPIError
 from ..parameters import agent_param, allow_params, iri_param, required_param, timestamp_param
 from ..protocol import XRequest, xapi_endpoint
 from ..validation import is_uuid
+from ..versions import is_2_0
 
 
 def _document_response(xrequest: XRequest, address: services.DocumentAddress, id_param: str):
@@ -56,7 +58,7 @@ def _document_write(xrequest: XRequest, address, id_param: str, *, profile: bool
         merge=method == "POST",
         if_match=if_match,
         if_none_match=if_none_match,
-        require_precondition=profile and method == "PUT",
+        require_precondition=method == "PUT" and (profile or is_2_0(xrequest.version)),
     )
     return HttpResponse(status=204)
 

@@ -45,9 +45,12 @@ def _comparable(statement: dict) -> Any:
     if "timestamp" in stripped:
         stripped["timestamp"] = parse_timestamp(stripped["timestamp"]).isoformat()
     if "context" in stripped:
+        # Normalization only (contextActivities as arrays): the statements were validated
+        # under their own version already, so the 2.0 superset of properties is allowed.
         stripped["context"] = validate_context(
             stripped["context"],
             stripped["object"].get("objectType", "Activity") == "Activity",
+            xapi_2_0=True,
         )
     return walk(stripped)
 
