@@ -54,6 +54,14 @@ def iri_param(xrequest: XRequest, name: str, *, required: bool = False) -> str |
     return value
 
 
-def agent_param(xrequest: XRequest) -> dict:
-    """The required `agent` parameter of the document and Agents resources: one Agent."""
-    return parse_agent_parameter(required_param(xrequest, "agent"), allow_group=False)
+def agent_param(xrequest: XRequest, *, document: bool = False) -> dict:
+    """The required `agent` parameter of the document and Agents resources: one Agent.
+
+    Under xAPI 2.0 a document resource may also name an identified Group; only its
+    identifier counts, so its member list is dropped (ADR 0045).
+    """
+    allow_group = document and is_2_0(xrequest.version)
+    agent = parse_agent_parameter(required_param(xrequest, "agent"), allow_group=allow_group)
+    if agent.get("objectType") == "Group":
+        return {key: value for key, value in agent.items() if key != "member"}
+    return agent

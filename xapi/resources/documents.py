@@ -5,7 +5,8 @@ Each names its document by parameters, checks the principal may touch it
 (`access.check_document_access`), then reads it (`selectors.document_get`, `document_ids`) or
 writes it (`services.document_save`, `document_delete`) with the ETag preconditions the
 request carries. Under xAPI 2.0 a PUT to any of the three, State included, needs If-Match or
-If-None-Match; under 1.0.3 only the two profile resources do (ADRs 0022 and 0045).
+If-None-Match; under 1.0.3 only the two profile resources do (ADRs 0022 and 0045). Under
+2.0 the `agent` of State and Agent Profile may be an identified Group.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _document_write(xrequest: XRequest, address, id_param: str, *, profile: bool
 def state(xrequest: XRequest) -> HttpResponse:
     allow_params(xrequest, {"activityId", "agent", "registration", "stateId", "since"})
     activity_iri = iri_param(xrequest, "activityId", required=True)
-    agent = agent_param(xrequest)
+    agent = agent_param(xrequest, document=True)
     registration = xrequest.params.get("registration", "")
     if registration and not is_uuid(registration):
         raise XAPIError("registration must be a UUID")
@@ -110,7 +111,7 @@ def activity_profile(xrequest: XRequest) -> HttpResponse:
 @xapi_endpoint({"GET", "PUT", "POST", "DELETE"})
 def agent_profile(xrequest: XRequest) -> HttpResponse:
     allow_params(xrequest, {"agent", "profileId", "since"})
-    agent = agent_param(xrequest)
+    agent = agent_param(xrequest, document=True)
     check_document_access(
         xrequest.principal, agent=agent, write=xrequest.method != "GET", kind="agent_profile"
     )

@@ -412,3 +412,39 @@ def test_every_statement_a_2_0_client_reads_validates_under_2_0(lrs_a, lrs_a_2_0
         assert lrs_a.post("statements", statement).status_code == 200
     for read in lrs_a_2_0.get("statements").json()["statements"]:
         validate_statement(read, version="2.0.0")
+
+
+# --- Document resources: an identified Group may own documents under 2.0 --------------------
+
+
+def group_state(group) -> str:
+    return "?" + urlencode(
+        {
+            "activityId": "http://example.com/activities/q1",
+            "agent": json.dumps(group),
+            "stateId": "team-progress",
+        }
+    )
+
+
+def test_an_identified_group_may_own_state_and_agent_profiles_under_2_0(lrs_a, lrs_a_2_0):
+    """9274.1.1: documents may name an Agent or an identified Group; members do not count."""
+    with_members = {**TEAM, "member": [PLAYER]}
+    created = lrs_a_2_0.put(
+        "activities/state", {"done": 3}, query=group_state(with_members), HTTP_IF_NONE_MATCH="*"
+    )
+    assert created.status_code == 204
+    assert lrs_a_2_0.get("activities/state" + group_state(TEAM)).json() == {"done": 3}
+    profile = "?" + urlencode({"agent": json.dumps(TEAM), "profileId": "roster"})
+    put = lrs_a_2_0.put("agents/profile", {"size": 4}, query=profile, HTTP_IF_NONE_MATCH="*")
+    assert put.status_code == 204
+    # 1.0.3 names documents by Agents only.
+    refused = lrs_a.get("activities/state" + group_state(TEAM))
+    assert refused.status_code == 400
+
+
+def test_an_anonymous_group_cannot_own_documents_under_2_0(lrs_a_2_0):
+    anonymous = {"objectType": "Group", "member": [PLAYER]}
+    response = lrs_a_2_0.get("activities/state" + group_state(anonymous))
+    assert response.status_code == 400
+    assert "anonymous Group" in response.json()["error"]["message"]
