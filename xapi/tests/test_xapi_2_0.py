@@ -448,3 +448,32 @@ def test_an_anonymous_group_cannot_own_documents_under_2_0(lrs_a_2_0):
     response = lrs_a_2_0.get("activities/state" + group_state(anonymous))
     assert response.status_code == 400
     assert "anonymous Group" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "same"),
+    [
+        ("PT1.001S", "PT1.009S", True),
+        ("PT1S", "PT1.00S", True),
+        ("PT4H35M59.14S", "PT4H35M59.149S", True),
+        ("PT1.01S", "PT1.02S", False),
+        ("PT1M", "PT60S", False),
+    ],
+)
+def test_duration_precision_beyond_hundredths_is_not_compared(lrs_a_2_0, first, again, same):
+    """Sending a statement again is not a conflict when its durations differ below 0.01 s."""
+    statement = make_statement(result={"duration": first})
+    assert lrs_a_2_0.post("statements", statement).status_code == 200
+    resent = dict(statement, result={"duration": again})
+    assert lrs_a_2_0.post("statements", resent).status_code == (200 if same else 409)
+
+
+def test_a_context_groups_member_order_is_not_compared(lrs_a_2_0):
+    other = {"objectType": "Agent", "mbox": "mailto:player-2@example.com"}
+    group = {"objectType": "Group", "member": [PLAYER, other]}
+    item = {"objectType": "contextGroup", "group": group}
+    statement = make_statement(context={"contextGroups": [item]})
+    assert lrs_a_2_0.post("statements", statement).status_code == 200
+    reordered = {**item, "group": {**group, "member": [other, PLAYER]}}
+    resent = dict(statement, context={"contextGroups": [reordered]})
+    assert lrs_a_2_0.post("statements", resent).status_code == 200
