@@ -477,3 +477,28 @@ def test_a_context_groups_member_order_is_not_compared(lrs_a_2_0):
     reordered = {**item, "group": {**group, "member": [other, PLAYER]}}
     resent = dict(statement, context={"contextGroups": [reordered]})
     assert lrs_a_2_0.post("statements", resent).status_code == 200
+
+
+def test_a_learners_session_speaks_2_0_too(learner_a):
+    """The browser-session principal: its 2.0 statements are recorded with the learner as
+    actor, context agents kept, and read back in 2.0."""
+    client = Client()
+    client.force_login(learner_a)
+    version = {"HTTP_X_EXPERIENCE_API_VERSION": "2.0.0"}
+    statement = make_statement(context=context_agents(relevantTypes=[COACH_TYPE]))
+    posted = client.post(
+        "/xapi/statements", json.dumps(statement), content_type="application/json", **version
+    )
+    assert posted.status_code == 200, posted.content
+    read = client.get("/xapi/statements", {"statementId": statement["id"]}, **version).json()
+    assert read["actor"]["account"]["name"] == str(learner_a.pk)
+    assert read["context"]["contextAgents"][0]["relevantTypes"] == [COACH_TYPE]
+    assert read["version"] == "2.0.0"
+
+
+def test_a_request_without_a_version_header_is_a_400_answered_as_1_0_3(lrs_a):
+    authorization = lrs_a.auth["HTTP_AUTHORIZATION"]
+    response = lrs_a.client.get("/xapi/statements", HTTP_AUTHORIZATION=authorization)
+    assert response.status_code == 400
+    assert "X-Experience-API-Version" in response.json()["error"]["message"]
+    assert response["X-Experience-API-Version"] == "1.0.3"
