@@ -9,6 +9,7 @@ import datetime as dt
 from .errors import XAPIError
 from .protocol import XRequest
 from .validation import is_iri, parse_agent_parameter, parse_timestamp
+from .versions import is_2_0
 
 
 def allow_params(xrequest: XRequest, allowed: set[str]) -> None:
@@ -33,9 +34,12 @@ def bool_param(xrequest: XRequest, name: str) -> bool:
 def timestamp_param(xrequest: XRequest, name: str) -> dt.datetime | None:
     if name not in xrequest.params:
         return None
+    strict = is_2_0(xrequest.version)
     try:
-        return parse_timestamp(xrequest.params[name])
+        return parse_timestamp(xrequest.params[name], strict=strict)
     except ValueError:
+        if strict:
+            raise XAPIError(f"{name} must be an ISO 8601 timestamp with a time zone") from None
         raise XAPIError(f"{name} must be an ISO 8601 timestamp") from None
 
 
@@ -50,6 +54,14 @@ def iri_param(xrequest: XRequest, name: str, *, required: bool = False) -> str |
     return value
 
 
-def agent_param(xrequest: XRequest) -> dict:
-    """The required `agent` parameter of the document and Agents resources: one Agent."""
-    return parse_agent_parameter(required_param(xrequest, "agent"), allow_group=False)
+def agent_param(xrequest: XRequest, *, document: bool = False) -> dict:
+    """The required `agent` parameter of the document and Agents resources: one Agent.
+
+    Under xAPI 2.0 a document resource may also name an identified Group; only its
+    identifier counts, so its member list is dropped (ADR 0045).
+    """
+    allow_group = document and is_2_0(xrequest.version)
+    agent = parse_agent_parameter(required_param(xrequest, "agent"), allow_group=allow_group)
+    if agent.get("objectType") == "Group":
+        return {key: value for key, value in agent.items() if key != "member"}
+    return agent

@@ -1,11 +1,12 @@
 """The xAPI request framing every resource shares (Communication 1, 3.2 and 3.3).
 
 `xapi_endpoint` wraps a resource handler with: the alternate request syntax (Communication
-1.3), the X-Experience-API-Version header, body size limits, authentication through
-`access.principal_for_request`, HEAD, and turning `XAPIError` into the status the
-specification names. CSRF: Django's middleware is bypassed for these views because
-Basic-auth clients carry no cookie; `access.principal_for_request` runs the CSRF check itself
-for session-authenticated requests.
+1.3, 1.0.3 only: IEEE 9274.1.1 removed it), the X-Experience-API-Version header, which
+chooses the version a request is served under (`versions.negotiate`, ADR 0045), body size
+limits, authentication through `access.principal_for_request`, HEAD, and turning
+`XAPIError` into the status the specification names. CSRF: Django's middleware is bypassed
+for these views because Basic-auth clients carry no cookie; `access.principal_for_request`
+runs the CSRF check itself for session-authenticated requests.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from . import conf
 from .access import Principal, principal_for_request
 from .errors import XAPIError
 from .validation import format_timestamp
+from .versions import DEFAULT_VERSION, is_2_0, negotiate
 
 logger = logging.getLogger(__name__)
 
-XAPI_VERSION = "1.0.3"
 _HEADER_FORM_FIELDS = {
     "authorization": "authorization",
     "x-experience-api-version": "x-experience-api-version",
@@ -51,6 +52,9 @@ class XRequest:
     body: bytes = b""
     principal: Principal | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
+    # The xAPI version the request is served under ("1.0.3" or "2.0.0"): `versions.negotiate`.
+    version: str = DEFAULT_VERSION
+    alternate_syntax: bool = False
 
     @property
     def content_type(self) -> str:
@@ -123,7 +127,7 @@ def _unfold(request) -> XRequest:
             headers["content-type"] = "application/json"
         elif "content-type" not in {k.lower() for k in form}:
             headers.pop("content-type", None)
-        return XRequest(request, method, params, headers, body)
+        return XRequest(request, method, params, headers, body, alternate_syntax=True)
     if "method" in params:
         raise XAPIError("the method parameter is only allowed on POST")
     if any("\x00" in value for value in headers.values()):
@@ -132,13 +136,20 @@ def _unfold(request) -> XRequest:
     return XRequest(request, request.method, params, headers, body)
 
 
-def _check_version(headers: dict[str, str]) -> None:
-    version = headers.get("x-experience-api-version")
-    if version is None:
-        raise XAPIError("the X-Experience-API-Version header is required")
-    parts = version.strip().split(".")
-    if not (parts[:2] == ["1", "0"] and len(parts) in {2, 3} and all(p.isdigit() for p in parts)):
-        raise XAPIError(f"xAPI version {version!r} is not supported; this LRS speaks 1.0.x")
+def _version_for_answer(headers) -> str:
+    """The version to name in a response before (or without) negotiating: the header's, if it
+    names one this LRS speaks, else the default."""
+    try:
+        return negotiate(headers.get("x-experience-api-version"))
+    except XAPIError:
+        return DEFAULT_VERSION
+
+
+def _negotiate(xrequest: XRequest) -> None:
+    xrequest.version = negotiate(xrequest.headers.get("x-experience-api-version"))
+    sent_2_0 = is_2_0(xrequest.version) or is_2_0(_version_for_answer(xrequest.django.headers))
+    if xrequest.alternate_syntax and sent_2_0:
+        raise XAPIError("xAPI 2.0 has no alternate request syntax: send the method and headers")
 
 
 def _error_response(exc: XAPIError) -> HttpResponse:
@@ -159,8 +170,11 @@ def xapi_endpoint(
         @csrf_exempt
         @functools.wraps(handler)
         def view(request, *args, **kwargs):
+            served = _version_for_answer(request.headers)
             try:
                 xrequest = _unfold(request)
+                served = _version_for_answer(xrequest.headers)
+                xrequest.version = served
                 if xrequest.method == "HEAD":
                     xrequest.method = "GET"
                     head = True
@@ -169,7 +183,7 @@ def xapi_endpoint(
                 if xrequest.method not in methods:
                     raise XAPIError(f"{xrequest.method} is not allowed here", 405)
                 if authenticate:
-                    _check_version(xrequest.headers)
+                    _negotiate(xrequest)
                     xrequest.principal = principal_for_request(
                         request, xrequest.headers.get("authorization")
                     )
@@ -188,7 +202,8 @@ def xapi_endpoint(
                 logger.exception("xAPI request failed: %s %s", request.method, request.path)
                 got_request_exception.send(sender=None, request=request)
                 response = _error_response(XAPIError("the LRS failed to handle the request", 500))
-            response["X-Experience-API-Version"] = XAPI_VERSION
+            # Every answer names the version it was served under (Communication 3.3.s3.b1).
+            response["X-Experience-API-Version"] = served
             if consistent_through:
                 margin = dt.timedelta(seconds=conf.consistency_margin_seconds())
                 response["X-Experience-API-Consistent-Through"] = format_timestamp(

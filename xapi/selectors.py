@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from .errors import XAPIError
 from .identities import learner_ifis
 from .models import Activity, AttachmentContent, Document, Statement, StatementKey, value_hash
 from .validation import agent_ifi
+from .versions import XAPI_1_0_3, is_2_0
 
 Kind = StatementKey.Kind
 _CURSOR_SALT = "xapi.statements.more"
@@ -229,10 +231,61 @@ def _canonical_definition(definition: dict, accept: list[str]) -> dict:
     return out
 
 
+_CONTEXT_2_0_ONLY = ("contextAgents", "contextGroups")
+_NAIVE_TIMESTAMP_END = re.compile(r"[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\Z", re.ASCII)
+
+
+def _bodies(statement: dict):
+    yield statement
+    if statement.get("object", {}).get("objectType") == "SubStatement":
+        yield statement["object"]
+
+
+def statement_as_served(data: dict, version: str) -> dict:
+    """A stored statement as a client of `version` reads it (ADR 0045); copies only to change.
+
+    - 1.0.3 has no context agents or groups: a 1.0.3 reader gets the statement without
+      `contextAgents` and `contextGroups` (the only 2.0-only properties), everything else as
+      stored, `version` included, since an LRS retains the version it accepted.
+    - 2.0 requires a time zone: a 1.0.3 statement's timestamp sent without one (which the
+      LRS has always read as UTC) is returned with "Z", naming the same instant.
+    """
+    changes = []
+    for index, body in enumerate(_bodies(data)):
+        context = body.get("context") or {}
+        if not is_2_0(version) and any(key in context for key in _CONTEXT_2_0_ONLY):
+            changes.append((index, "context"))
+        if (
+            is_2_0(version)
+            and isinstance(body.get("timestamp"), str)
+            and _NAIVE_TIMESTAMP_END.search(body["timestamp"])
+        ):
+            changes.append((index, "timestamp"))
+    if not changes:
+        return data
+    statement = copy.deepcopy(data)
+    bodies = list(_bodies(statement))
+    for index, what in changes:
+        body = bodies[index]
+        if what == "context":
+            for key in _CONTEXT_2_0_ONLY:
+                body["context"].pop(key, None)
+        else:
+            body["timestamp"] += "Z"
+    return statement
+
+
 def format_statement(
-    data: dict, fmt: str, *, accept_languages: list[str], activities: dict[str, dict]
+    data: dict,
+    fmt: str,
+    *,
+    accept_languages: list[str],
+    activities: dict[str, dict],
+    version: str = XAPI_1_0_3,
 ) -> dict:
-    """Render a stored statement in the `exact`, `ids` or `canonical` format."""
+    """Render a stored statement in the `exact`, `ids` or `canonical` format, as a client of
+    `version` reads it (`statement_as_served`)."""
+    data = statement_as_served(data, version)
     if fmt == "exact":
         return data
     statement = copy.deepcopy(data)
@@ -269,6 +322,9 @@ def format_statement(
             for role in ("instructor", "team"):
                 if role in context and fmt == "ids":
                     context[role] = _ids_agent(context[role])
+            for key, member in (("contextAgents", "agent"), ("contextGroups", "group")):
+                for item in context.get(key, []) if fmt == "ids" else []:
+                    item[member] = _ids_agent(item[member])
             for kind, entries in (context.get("contextActivities") or {}).items():
                 context["contextActivities"][kind] = [activity(a) for a in entries]
 

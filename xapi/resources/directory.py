@@ -8,7 +8,8 @@ from django.http import HttpResponse, JsonResponse
 
 from .. import selectors
 from ..parameters import agent_param, allow_params, iri_param
-from ..protocol import XAPI_VERSION, XRequest, xapi_endpoint
+from ..protocol import XRequest, xapi_endpoint
+from ..versions import SUPPORTED_VERSIONS
 
 
 @xapi_endpoint({"GET"})
@@ -39,4 +40,4 @@ def agents(xrequest: XRequest) -> HttpResponse:
 
 @xapi_endpoint({"GET"}, authenticate=False)
 def about(xrequest: XRequest) -> HttpResponse:
-    return JsonResponse({"version": ["1.0.0", XAPI_VERSION]})
+    return JsonResponse({"version": list(SUPPORTED_VERSIONS)})

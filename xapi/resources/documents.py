@@ -4,7 +4,9 @@ activity profiles (2.7).
 Each names its document by parameters, checks the principal may touch it
 (`access.check_document_access`), then reads it (`selectors.document_get`, `document_ids`) or
 writes it (`services.document_save`, `document_delete`) with the ETag preconditions the
-request carries.
+request carries. Under xAPI 2.0 a PUT to any of the three, State included, needs If-Match or
+If-None-Match; under 1.0.3 only the two profile resources do (ADRs 0022 and 0045). Under
+2.0 the `agent` of State and Agent Profile may be an identified Group.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..errors import XAPIError
 from ..parameters import agent_param, allow_params, iri_param, required_param, timestamp_param
 from ..protocol import XRequest, xapi_endpoint
 from ..validation import is_uuid
+from ..versions import is_2_0
 
 
 def _document_response(xrequest: XRequest, address: services.DocumentAddress, id_param: str):
@@ -56,7 +59,7 @@ def _document_write(xrequest: XRequest, address, id_param: str, *, profile: bool
         merge=method == "POST",
         if_match=if_match,
         if_none_match=if_none_match,
-        require_precondition=profile and method == "PUT",
+        require_precondition=method == "PUT" and (profile or is_2_0(xrequest.version)),
     )
     return HttpResponse(status=204)
 
@@ -65,7 +68,7 @@ def _document_write(xrequest: XRequest, address, id_param: str, *, profile: bool
 def state(xrequest: XRequest) -> HttpResponse:
     allow_params(xrequest, {"activityId", "agent", "registration", "stateId", "since"})
     activity_iri = iri_param(xrequest, "activityId", required=True)
-    agent = agent_param(xrequest)
+    agent = agent_param(xrequest, document=True)
     registration = xrequest.params.get("registration", "")
     if registration and not is_uuid(registration):
         raise XAPIError("registration must be a UUID")
@@ -108,7 +111,7 @@ def activity_profile(xrequest: XRequest) -> HttpResponse:
 @xapi_endpoint({"GET", "PUT", "POST", "DELETE"})
 def agent_profile(xrequest: XRequest) -> HttpResponse:
     allow_params(xrequest, {"agent", "profileId", "since"})
-    agent = agent_param(xrequest)
+    agent = agent_param(xrequest, document=True)
     check_document_access(
         xrequest.principal, agent=agent, write=xrequest.method != "GET", kind="agent_profile"
     )

@@ -74,7 +74,9 @@ def _statements_from_body(xrequest: XRequest):
 
 def _store(xrequest: XRequest, statements, parts) -> list[str]:
     principal = xrequest.principal
-    validated = validate_statement_batch(statements, max_statements=conf.max_batch_statements())
+    validated = validate_statement_batch(
+        statements, max_statements=conf.max_batch_statements(), version=xrequest.version
+    )
     for statement in validated:
         check_signed_statement(statement, parts)
     validated = statements_for_write(principal, validated)
@@ -85,6 +87,7 @@ def _store(xrequest: XRequest, statements, parts) -> list[str]:
         client_id=principal.client.pk if principal.client else None,
         may_void=not principal.is_learner,
         attachments=parts,
+        version=xrequest.version,
     )
 
 
@@ -150,7 +153,9 @@ def _statement_result(xrequest: XRequest) -> HttpResponse:
         else {}
     )
     rendered = [
-        selectors.format_statement(s.data, fmt, accept_languages=accept, activities=activities)
+        selectors.format_statement(
+            s.data, fmt, accept_languages=accept, activities=activities, version=xrequest.version
+        )
         for s in statements
     ]
     body = rendered[0] if single else {"statements": rendered, "more": more}

@@ -68,9 +68,9 @@ def document_save(
     """PUT (merge=False) or POST (merge=True) a document, honouring ETag preconditions.
 
     POST merges JSON objects at the top level (Communication 2.2.s7); either side not being
-    a JSON object is a 400. A PUT to a profile without If-Match/If-None-Match changes
-    nothing: a 409 when the profile exists, as the specification asks, and a 400 when it does
-    not (ADR 0022).
+    a JSON object is a 400. With `require_precondition` (a PUT to a profile, or under xAPI 2.0
+    to any document), a PUT without If-Match/If-None-Match changes nothing: a 409 when the
+    document exists, as the specification asks, and a 400 when it does not (ADRs 0022, 0045).
     """
     content_type = (content_type or "application/octet-stream").split(";")[0].strip()
     if len(content_type) > MAX_CONTENT_TYPE_LENGTH:
@@ -91,7 +91,7 @@ def document_save(
             # The client had to send one of the two headers (Communication 3.1.s3.b1); with
             # nothing to conflict with, the request is missing an argument (ADR 0022).
             raise XAPIError(
-                "a PUT to a profile needs If-Match with the document's ETag, or "
+                "a PUT to this document needs If-Match with the document's ETag, or "
                 "If-None-Match: * to create it"
             )
         if merge and document is not None:

@@ -50,6 +50,11 @@ def _body_keys(body: dict, keys: set[tuple[int, str]], *, direct: bool) -> None:
     for role in ("instructor", "team"):
         for ifi in _agents_with_members(context.get(role)):
             keys.add((Kind.RELATED_AGENT, ifi))
+    # xAPI 2.0's context agents and groups are related agents too (ADR 0045).
+    for key, member in (("contextAgents", "agent"), ("contextGroups", "group")):
+        for item in context.get(key) or []:
+            for ifi in _agents_with_members(item.get(member)):
+                keys.add((Kind.RELATED_AGENT, ifi))
     if direct:
         keys.add((Kind.VERB, body["verb"]["id"]))
         if "registration" in context:

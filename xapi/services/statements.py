@@ -21,7 +21,6 @@ from ..errors import XAPIError
 from ..identities import learner_id_from_agent
 from ..models import AttachmentContent, Statement, StatementKey, value_hash
 from ..validation import (
-    STATEMENT_VERSION_DEFAULT,
     VOIDED_VERB,
     format_timestamp,
     parse_timestamp,
@@ -29,6 +28,7 @@ from ..validation import (
     validate_statement,
     validate_statement_batch,
 )
+from ..versions import XAPI_1_0_3, statement_version_default
 from .activities import activity_definitions_update
 from .statement_keys import statement_keys, stored_keys_of
 
@@ -66,13 +66,14 @@ def _check_attachment_parts(statements: list[dict], parts: dict[str, AttachmentP
         )
 
 
-def _prepare(statement: dict, *, authority: dict, stored: dt.datetime) -> dict:
+def _prepare(statement: dict, *, authority: dict, stored: dt.datetime, version: str) -> dict:
     prepared = dict(statement)
     prepared["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
     prepared["authority"] = authority
     prepared["stored"] = format_timestamp(stored)
     prepared.setdefault("timestamp", prepared["stored"])
-    prepared.setdefault("version", STATEMENT_VERSION_DEFAULT)
+    # Kept as sent; set when missing to the version the statement was sent under (ADR 0045).
+    prepared.setdefault("version", statement_version_default(version))
     return prepared
 
 
@@ -89,8 +90,12 @@ def statements_store(
     client_id: int | None = None,
     may_void: bool = True,
     attachments: dict[str, AttachmentPart] | None = None,
+    version: str = XAPI_1_0_3,
 ) -> list[str]:
     """Store validated statements for one principal; return their ids in order.
+
+    `version` is the xAPI version they were sent (and validated) under; a statement without
+    a `version` property is stored with "1.0.0" under 1.0.3 and "2.0.0" under 2.0 (ADR 0045).
 
     `authority` overwrites whatever authority the statements carried (Data 2.4.9.s3.b4).
     A statement whose id is already stored is left untouched when it matches the stored one
@@ -105,7 +110,9 @@ def statements_store(
     attachments = attachments or {}
     _check_attachment_parts(statements, attachments)
     stored = timezone.now()
-    prepared = [_prepare(s, authority=authority, stored=stored) for s in statements]
+    prepared = [
+        _prepare(s, authority=authority, stored=stored, version=version) for s in statements
+    ]
     ids = [uuid.UUID(p["id"]) for p in prepared]
 
     with transaction.atomic():

@@ -14,10 +14,13 @@ VERSION = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
 class LRS:
     """A test client speaking xAPI with one set of Basic credentials."""
 
-    def __init__(self, key: str, secret: str):
+    def __init__(self, key: str, secret: str, version: str = "1.0.3"):
         self.client = Client()
         token = base64.b64encode(f"{key}:{secret}".encode()).decode()
-        self.auth = {"HTTP_AUTHORIZATION": f"Basic {token}", **VERSION}
+        self.auth = {
+            "HTTP_AUTHORIZATION": f"Basic {token}",
+            "HTTP_X_EXPERIENCE_API_VERSION": version,
+        }
 
     def get(self, path, params=None, **extra):
         return self.client.get(f"/xapi/{path}", params or {}, **{**self.auth, **extra})
@@ -67,6 +70,15 @@ def university_b(db):
 def lrs_a(university_a):
     credentials = lrs_client_create(university=university_a, name="Analytics A")
     lrs = LRS(credentials.key, credentials.secret)
+    lrs.credentials = credentials
+    return lrs
+
+
+@pytest.fixture
+def lrs_a_2_0(lrs_a):
+    """The same credentials as `lrs_a`, speaking xAPI 2.0.0."""
+    credentials = lrs_a.credentials
+    lrs = LRS(credentials.key, credentials.secret, version="2.0.0")
     lrs.credentials = credentials
     return lrs
 

@@ -179,13 +179,13 @@ ATTACHMENTS = st.lists(
 )
 
 
-def _body(object_strategy):
+def _body(object_strategy, *, contexts=CONTEXTS, timestamps=TIMESTAMPS, results=RESULTS):
     return st.fixed_dictionaries(
         {"actor": ACTORS, "verb": VERBS, "object": object_strategy},
         optional={
-            "result": RESULTS,
-            "context": CONTEXTS,
-            "timestamp": TIMESTAMPS,
+            "result": results,
+            "context": contexts,
+            "timestamp": timestamps,
             "attachments": ATTACHMENTS,
         },
     )
@@ -204,6 +204,70 @@ STATEMENTS = st.builds(
             "version": st.sampled_from(["1.0.0", "1.0", "1.0.3", "2.0.0", "1.0.0\n"]),
             "authority": st.one_of(AGENTS, GROUPS),
             "stored": TIMESTAMPS,
+        },
+    ),
+)
+
+
+# --- xAPI 2.0: context agents and groups, zone-less timestamps, durations, versions --------
+
+RELEVANT_TYPES = st.one_of(st.lists(IRIS, min_size=1, max_size=2), st.just([]), ANY_JSON)
+CONTEXT_AGENT_ITEMS = st.fixed_dictionaries(
+    {
+        "objectType": st.sampled_from(["contextAgent", "contextAgent", "contextGroup"]),
+        "agent": ACTORS,
+    },
+    optional={"relevantTypes": RELEVANT_TYPES},
+)
+CONTEXT_GROUP_ITEMS = st.fixed_dictionaries(
+    {
+        "objectType": st.sampled_from(["contextGroup", "contextGroup", "contextAgent"]),
+        "group": ACTORS,
+    },
+    optional={"relevantTypes": RELEVANT_TYPES},
+)
+CONTEXTS_2_0 = st.builds(
+    lambda context, extra: {**context, **extra},
+    CONTEXTS,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "contextAgents": st.lists(CONTEXT_AGENT_ITEMS, max_size=2),
+            "contextGroups": st.lists(CONTEXT_GROUP_ITEMS, max_size=2),
+        },
+    ),
+)
+TIMESTAMPS_2_0 = st.one_of(
+    TIMESTAMPS,
+    st.datetimes().map(lambda value: value.isoformat()),
+    st.datetimes(timezones=st.timezones()).map(lambda value: value.isoformat(sep=" ")),
+)
+RESULTS_2_0 = st.builds(
+    lambda result, duration: {**result, "duration": duration},
+    RESULTS,
+    st.one_of(st.sampled_from(["PT1.5H30M", "P1DT1.5H", "P4W1D", "PT0.01S", "P1.5Y", "PT"]), TEXT),
+)
+SUBSTATEMENTS_2_0 = _body(
+    st.one_of(ACTIVITIES, AGENTS, GROUPS, STATEMENT_REFS),
+    contexts=CONTEXTS_2_0,
+    timestamps=TIMESTAMPS_2_0,
+    results=st.one_of(RESULTS, RESULTS_2_0),
+).map(lambda body: {"objectType": "SubStatement", **body})
+STATEMENTS_2_0 = st.builds(
+    lambda body, extra: {**body, **extra},
+    _body(
+        st.one_of(ACTIVITIES, AGENTS, GROUPS, STATEMENT_REFS, SUBSTATEMENTS_2_0),
+        contexts=CONTEXTS_2_0,
+        timestamps=TIMESTAMPS_2_0,
+        results=st.one_of(RESULTS, RESULTS_2_0),
+    ),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "id": st.one_of(UUIDS, UUIDS, TEXT),
+            "version": st.sampled_from(["2.0.0", "2.0", "1.0.3", "2.1.0", "3.0.0", "2.0.0 "]),
+            "authority": st.one_of(AGENTS, GROUPS),
+            "stored": TIMESTAMPS_2_0,
         },
     ),
 )
@@ -253,6 +317,12 @@ STATEMENT_BODIES = st.one_of(
     st.lists(broken(STATEMENTS), max_size=3),
     ANY_JSON,
 )
+STATEMENT_BODIES_2_0 = st.one_of(
+    broken(STATEMENTS_2_0),
+    st.lists(broken(STATEMENTS_2_0), max_size=3),
+    broken(STATEMENTS),
+    ANY_JSON,
+)
 RAW_BODIES = st.one_of(
     STATEMENT_BODIES.map(lambda body: json.dumps(body).encode()),
     st.sampled_from(
@@ -277,7 +347,7 @@ AGENT_PARAMS = st.one_of(
 PARAM_VALUES = st.one_of(
     UUIDS,
     IRIS,
-    TIMESTAMPS,
+    TIMESTAMPS_2_0,
     AGENT_PARAMS,
     st.sampled_from(["true", "false", "ids", "exact", "canonical", "0", "10", "-1", "²"]),
     TEXT,

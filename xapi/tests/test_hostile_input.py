@@ -235,6 +235,112 @@ def test_a_learners_session_never_makes_a_server_error(
     assert_answered(document)
 
 
+# --- The same properties for xAPI 2.0 requests (ADR 0045) -----------------------------------
+
+
+@pytest.fixture
+def seeded_lrs_2_0(seeded_lrs, lrs_a_2_0):
+    """`seeded_lrs`'s university, spoken to in 2.0, with a 2.0 statement and state stored."""
+    agent = {"objectType": "Agent", "mbox": "mailto:player@example.com"}
+    context = {
+        "contextAgents": [{"objectType": "contextAgent", "agent": agent}],
+        "contextGroups": [
+            {
+                "objectType": "contextGroup",
+                "group": {"objectType": "Group", "member": [agent]},
+                "relevantTypes": ["http://example.com/types/team"],
+            }
+        ],
+    }
+    assert lrs_a_2_0.post("statements", make_statement(context=context)).status_code == 200
+    state = "?" + urlencode(
+        {
+            "activityId": "http://example.com/activities/q1",
+            "agent": json.dumps({"mbox": "mailto:learner@example.com"}),
+            "stateId": "s2",
+        }
+    )
+    created = lrs_a_2_0.put("activities/state", {"a": 1}, query=state, HTTP_IF_NONE_MATCH="*")
+    assert created.status_code == 204
+    return lrs_a_2_0
+
+
+@given(body=xs.STATEMENT_BODIES_2_0)
+def test_posted_2_0_statements_never_make_a_server_error(lrs_a_2_0, body):
+    response = lrs_a_2_0.post("statements", body)
+    assert_answered(response)
+    assert response["X-Experience-API-Version"] == "2.0.0"
+
+
+@given(statement=xs.broken(xs.STATEMENTS_2_0), statement_id=st.one_of(xs.UUIDS, xs.TEXT))
+def test_put_2_0_statements_never_make_a_server_error(lrs_a_2_0, statement, statement_id):
+    query = "?" + urlencode({"statementId": statement_id})
+    assert_answered(lrs_a_2_0.put("statements", statement, query=query))
+
+
+@given(
+    params=xs.queries(xs.STATEMENT_QUERY_NAMES),
+    language=xs.SHORT_ASCII,
+    version=st.sampled_from(["2.0.0", "1.0.3"]),
+)
+def test_2_0_statement_queries_never_make_a_server_error(seeded_lrs_2_0, params, language, version):
+    """Both versions read the store holding statements of both."""
+    response = seeded_lrs_2_0.get(
+        "statements", params, HTTP_ACCEPT_LANGUAGE=language, HTTP_X_EXPERIENCE_API_VERSION=version
+    )
+    assert_answered(response)
+
+
+@given(
+    path=st.sampled_from(DOCUMENT_PATHS),
+    method=st.sampled_from(["GET", "PUT", "POST", "DELETE"]),
+    params=xs.queries(xs.DOCUMENT_QUERY_NAMES),
+    body=st.one_of(
+        xs.ANY_JSON.map(lambda value: json.dumps(value).encode()), st.binary(max_size=30)
+    ),
+    content_type=CONTENT_TYPES,
+    preconditions=PRECONDITIONS,
+)
+def test_2_0_document_requests_never_make_a_server_error(
+    seeded_lrs_2_0, path, method, params, body, content_type, preconditions
+):
+    query = "?" + urlencode(params) if params else ""
+    extra = {**seeded_lrs_2_0.auth, **preconditions}
+    url = f"/xapi/{path}{query}"
+    client = seeded_lrs_2_0.client
+    if method == "GET":
+        response = client.get(url, **extra)
+    elif method == "DELETE":
+        response = client.delete(url, **extra)
+    else:
+        send = client.put if method == "PUT" else client.post
+        response = send(url, body, content_type=content_type, **extra)
+    assert_answered(response)
+
+
+@given(
+    header=st.one_of(st.sampled_from(["2.0.0", "2.0", "2.0.1", "2.1.0", "1.0.3"]), xs.TEXT),
+    method=st.one_of(st.sampled_from(["GET", "POST", "PUT"]), xs.SHORT_ASCII),
+    params=xs.queries(xs.STATEMENT_QUERY_NAMES),
+)
+def test_2_0_version_headers_and_alternate_syntax_never_make_a_server_error(
+    lrs_a, header, method, params
+):
+    """Whatever the header says, in the request or in an alternate-syntax form."""
+    if "\x00" in header or "\n" in header or "\r" in header:
+        return  # a header no HTTP client can send
+    assert_answered(lrs_a.get("statements", params, HTTP_X_EXPERIENCE_API_VERSION=header))
+    form = {**params, "X-Experience-API-Version": header}
+    form["Authorization"] = lrs_a.auth["HTTP_AUTHORIZATION"]
+    response = lrs_a.client.post(
+        "/xapi/statements?" + urlencode({"method": method}),
+        urlencode(form),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_EXPERIENCE_API_VERSION="2.0.0",
+    )
+    assert_answered(response)
+
+
 @given(authorization=st.one_of(xs.TEXT, xs.SHORT_ASCII.map(lambda s: "Basic " + s)))
 def test_malformed_credentials_are_a_401_not_a_server_error(lrs_a, authorization):
     token = base64.b64encode(authorization.encode("utf-8", "replace")).decode()

@@ -1,4 +1,5 @@
-"""Statement validation for xAPI 1.0.3 (Part Two, "Data"), as plain Python.
+"""Statement validation for xAPI 1.0.3 (Part Two, "Data") and 2.0.0 (IEEE 9274.1.1), as
+plain Python; `validate_statement(..., version=)` says which (ADR 0045).
 
 One module per part of the specification: `serialization` (strict JSON the store can hold),
 `formats` (UUIDs, IRIs, language tags), `timestamps` (timestamps and durations), `actors`,

@@ -71,8 +71,9 @@ def check_extensions(value: Any, path: str) -> None:
             raise fail(f"{path}.{key}", "extension keys must be IRIs")
 
 
-def check_timestamp(value: Any, path: str) -> None:
+def check_timestamp(value: Any, path: str, *, strict: bool = False) -> None:
+    """An ISO 8601 timestamp; `strict` applies xAPI 2.0's rules (`timestamps.parse_timestamp`)."""
     try:
-        parse_timestamp(value)
+        parse_timestamp(value, strict=strict)
     except ValueError as exc:
         raise fail(path, f"must be an ISO 8601 timestamp ({exc})") from None

@@ -7,12 +7,31 @@ Statement it signs.
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from .actors import lower_mailto_domain
 from .context import validate_context
 from .formats import is_uuid
 from .timestamps import parse_timestamp
+
+_SECONDS_RE = re.compile(r"(\d+(?:[.,]\d+)?)S\Z", re.ASCII)
+
+
+def _comparable_duration(value: str) -> str:
+    """A duration's seconds cut to hundredths: precision beyond 0.01 s is not compared
+    (Data 4.6 in 1.0.3, kept in 9274.1.1)."""
+    match = _SECONDS_RE.search(value)
+    if not match:
+        return value
+    try:
+        seconds = Decimal(match.group(1).replace(",", ".")).quantize(
+            Decimal("0.01"), rounding=ROUND_DOWN
+        )
+    except InvalidOperation:  # more digits than a Decimal context holds: compare as sent
+        return value
+    return f"{value[: match.start()]}{seconds}S"
 
 
 def _comparable(statement: dict) -> Any:
@@ -30,13 +49,17 @@ def _comparable(statement: dict) -> Any:
                     continue  # nor are Activity Definitions
                 else:
                     out[k] = walk(v, k)
-            if key in {"actor", "object", "instructor", "team", "authority"} and "member" in out:
+            if key in {"actor", "object", "instructor", "team", "authority", "agent", "group"} and (
+                "member" in out
+            ):
                 out["member"] = sorted(out["member"], key=repr)
             return out
         if isinstance(node, list):
             return [walk(item) for item in node]
         if isinstance(node, str) and key in {"id", "registration"} and is_uuid(node):
             return node.lower()
+        if isinstance(node, str) and key == "duration":
+            return _comparable_duration(node)
         return node
 
     stripped = {
@@ -45,9 +68,12 @@ def _comparable(statement: dict) -> Any:
     if "timestamp" in stripped:
         stripped["timestamp"] = parse_timestamp(stripped["timestamp"]).isoformat()
     if "context" in stripped:
+        # Normalization only (contextActivities as arrays): the statements were validated
+        # under their own version already, so the 2.0 superset of properties is allowed.
         stripped["context"] = validate_context(
             stripped["context"],
             stripped["object"].get("objectType", "Activity") == "Activity",
+            xapi_2_0=True,
         )
     return walk(stripped)
 

@@ -21,8 +21,6 @@ SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}\Z")
 # SHA-224/256/384/512 in hex.
 SHA2_RE = re.compile(r"^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})\Z")
 MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?\Z")
-# "1.0" is a 1.0.x version too: the header accepts it, so the property does (Data 2.4.10).
-VERSION_RE = re.compile(r"^1\.0(?:\.\d+)?\Z")
 
 # RFC 5646 "Language-Tag" ABNF, case-insensitive.
 _ALNUM = "[a-z0-9]"

@@ -8,7 +8,8 @@ from .checks import check_extensions, check_keys, check_string, fail, is_number,
 from .timestamps import is_duration
 
 
-def validate_result(value: Any, path: str = "result") -> dict:
+def validate_result(value: Any, path: str = "result", *, strict: bool = False) -> dict:
+    """Validate a Result; `strict` applies xAPI 2.0's duration rule (ADR 0045)."""
     obj = require_object(value, path)
     check_keys(obj, {"score", "success", "completion", "response", "duration", "extensions"}, path)
     for key in ("success", "completion"):
@@ -16,8 +17,11 @@ def validate_result(value: Any, path: str = "result") -> dict:
             raise fail(f"{path}.{key}", "must be a boolean")
     if "response" in obj:
         check_string(obj["response"], f"{path}.response")
-    if "duration" in obj and not is_duration(obj["duration"]):
-        raise fail(f"{path}.duration", "must be an ISO 8601 duration")
+    if "duration" in obj and not is_duration(obj["duration"], strict=strict):
+        problem = "must be an ISO 8601 duration"
+        if strict and is_duration(obj["duration"]):
+            problem += ", with a decimal fraction only in its last component"
+        raise fail(f"{path}.duration", problem)
     if "extensions" in obj:
         check_extensions(obj["extensions"], f"{path}.extensions")
     if "score" in obj:
