@@ -37,6 +37,11 @@ urlpatterns = [
         name="isolated_workflow_preview",
     ),
     path(
+        "admin/pages/workflow/confirm_cancellation/<int:page_id>/",
+        isolated_admin.confirm_workflow_cancellation,
+        name="isolated_confirm_workflow_cancellation",
+    ),
+    path(
         "admin/workflows/task_chooser/", isolated_admin.task_chooser, name="isolated_task_chooser"
     ),
     path(

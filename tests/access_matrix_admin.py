@@ -144,8 +144,11 @@ ADMIN_ROWS = {
     "wagtailadmin_pages:workflow_history_detail": NOT_FOUND,
     "wagtailadmin_pages:workflow_action": NOT_FOUND,
     "wagtailadmin_pages:collect_workflow_action_data": NOT_FOUND,
-    # A modal that names only the workflow (the draft is in none): nothing of A's to show.
-    "wagtailadmin_pages:confirm_workflow_cancellation": ADMIN_ENTRY,
+    # The modal says where the page stands in review: for those who may see the page only
+    # (universities.admin_views answers first; the draft is in no workflow, so A's authors
+    # get "no confirmation needed").
+    "wagtailadmin_pages:confirm_workflow_cancellation": on_a(),
+    "isolated_confirm_workflow_cancellation": on_a(),
     "wagtailadmin_pages:workflow_preview": REFUSED,
     "isolated_workflow_preview": REFUSED,
     # Deleting A's draft in bulk: the ids B's people may not see are dropped first
@@ -161,6 +164,13 @@ ADMIN_ROWS = {
         others=frozenset({DENIED}),
         kwargs=lambda fx: {"app_label": "wagtailcore", "model_name": "page", "action": "delete"},
         query=_ids(lambda fx: fx.draft_lesson_a),
+    ),
+    # "Select all" among the children of A's module: expanded to ids, then narrowed the same.
+    "wagtail_bulk_action#select_all": admin(
+        A_AUTHORS,
+        others=frozenset({DENIED}),
+        kwargs=lambda fx: {"app_label": "wagtailcore", "model_name": "page", "action": "delete"},
+        query=lambda fx: {"id": "all", "childOf": fx.draft_lesson_a.get_parent().pk},
     ),
     # The same for A's image (uploads plugs in its gate).
     "wagtail_bulk_action#image": admin(

@@ -7,10 +7,13 @@ links keep working and reach these views.
 
 from functools import wraps
 
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views import chooser, workflows
 from wagtail.admin.views.bulk_action.dispatcher import index as wagtail_bulk_action
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.admin.viewsets.pages import page_viewset_registry
 from wagtail.models import Page
@@ -36,15 +39,31 @@ page_types_usage_results = require_admin_access(
 _wagtail_workflow_preview = page_viewset_registry.as_view(
     "workflow_preview", page_id_kwarg="page_id"
 )
+_wagtail_confirm_workflow_cancellation = page_viewset_registry.as_view(
+    "confirm_workflow_cancellation", page_id_kwarg="page_id"
+)
+
+
+def _visible_page_or_404(user, page_id) -> None:
+    # A page the viewer cannot see in the admin is "not found", like a missing one.
+    if not pages_visible_in_admin(user, Page.objects.filter(pk=page_id)).exists():
+        raise Http404
 
 
 @require_admin_access
 def workflow_preview(request, page_id, task_id):
     # Wagtail's view puts the page's title in an error message before it checks the viewer's
-    # rights; a page the viewer cannot see in the admin is "not found" like a missing one.
-    if not pages_visible_in_admin(request.user, Page.objects.filter(pk=page_id)).exists():
-        raise Http404
+    # rights.
+    _visible_page_or_404(request.user, page_id)
     return _wagtail_workflow_preview(request, page_id=page_id, task_id=task_id)
+
+
+@require_admin_access
+def confirm_workflow_cancellation(request, page_id):
+    # Wagtail's modal says which task and workflow the page is at, checking no rights: it
+    # would tell another university where A's draft stands in review.
+    _visible_page_or_404(request.user, page_id)
+    return _wagtail_confirm_workflow_cancellation(request, page_id=page_id)
 
 
 def visible_pages(user, pks) -> set[int]:
@@ -85,6 +104,33 @@ def chosen_pages(request):
     return _wagtail_chosen_pages(request)
 
 
+def _select_all_expanded(request, app_label, model_name, action) -> None:
+    """Replace "select all" (`?id=all`, with `childOf` for pages) by the ids it stands for.
+
+    Wagtail resolves `all` to every object of the model (or every child of any page), so it
+    has to become a list before the hidden ids can be dropped from it."""
+    ids = request.GET.getlist("id")
+    if "all" not in ids:
+        return
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as missing:
+        raise Http404 from missing
+    action_class = bulk_action_registry.get_bulk_action_class(app_label, model_name, action)
+    if action_class is None:
+        raise Http404
+    try:
+        listed = action_class(request, model).get_all_objects_in_listing_query(
+            request.GET.get("childOf")
+        )
+        listed = [str(pk) for pk in listed]
+    except (ObjectDoesNotExist, ValidationError, ValueError) as bad_parent:
+        raise Http404 from bad_parent
+    query = request.GET.copy()
+    query.setlist("id", listed + [pk for pk in ids if pk != "all"])
+    request.GET = query
+
+
 @require_admin_access
 def bulk_action(request, app_label, model_name, action):
     """Wagtail's bulk actions, taking only the objects the viewer may see (its confirmation
@@ -93,6 +139,7 @@ def bulk_action(request, app_label, model_name, action):
     if visible is None and not is_platform_staff(request.user):
         raise Http404
     if visible is not None:
+        _select_all_expanded(request, app_label, model_name, action)
         _without_hidden_ids(request, visible)
     return wagtail_bulk_action(request, app_label, model_name, action)
 

@@ -74,9 +74,12 @@ def test_revoke_forms_answer_any_post_and_refusals_change_nothing(issued, regist
         assert after.revoked is (action == "revoke")
         # Back to the state every example starts from.
         undo = "unrevoke" if action == "revoke" else "revoke"
-        assert login(registrar).post(
-            f"/certificates/manage/{issued.pk}/{undo}/", {"reason": "reset"}
-        ).status_code == 302
+        assert (
+            login(registrar)
+            .post(f"/certificates/manage/{issued.pk}/{undo}/", {"reason": "reset"})
+            .status_code
+            == 302
+        )
     else:
         assert (after.revoked, after.revocation_reason) == (
             before.revoked,

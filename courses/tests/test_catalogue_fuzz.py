@@ -16,7 +16,7 @@ FUZZ = settings(max_examples=40, deadline=None)
 
 awkward = st.text(
     alphabet=st.one_of(
-        st.sampled_from('0123456789²٣"\'%_*:()-+ \x00\t\n\r\u202e\u0301'),
+        st.sampled_from("0123456789²٣\"'%_*:()-+ \x00\t\n\r\u202e\u0301"),
         st.characters(codec="utf-8", exclude_categories=["Cs"]),
     ),
     max_size=40,

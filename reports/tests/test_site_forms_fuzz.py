@@ -130,7 +130,9 @@ def test_revoke_and_delete_posts_never_reach_another_university(
     if target_id is not None:
         post["token_id"] = post["schedule_id"] = target_id
     for university_given in (post, {**post, "university": str(world.b.pk)}):
-        revoke = client.post(reverse("reports_site:token_revoke", args=[token.pk]), university_given)
+        revoke = client.post(
+            reverse("reports_site:token_revoke", args=[token.pk]), university_given
+        )
         delete = client.post(
             reverse("reports_site:schedule_delete", args=[schedule.pk]), university_given
         )
@@ -146,7 +148,9 @@ def test_revoke_and_delete_work_for_their_own_registrar(world, client):
     token, schedule = _rows_of_b(world)
     client.force_login(world.registrar_b)
     post = {"university": str(world.b.pk)}
-    assert client.post(reverse("reports_site:token_revoke", args=[token.pk]), post).status_code == 302
+    assert (
+        client.post(reverse("reports_site:token_revoke", args=[token.pk]), post).status_code == 302
+    )
     assert (
         client.post(reverse("reports_site:schedule_delete", args=[schedule.pk]), post).status_code
         == 302
