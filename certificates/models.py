@@ -39,12 +39,53 @@ class IssuerKey(models.Model):
         return f"{self.university.code} · {self.public_multikey[:16]}…"
 
 
+class IssuerIdentity(models.Model):
+    """A DID a university issues under, stored when first used and never recomputed.
+
+    Credentials name their issuer's DID for ever, so it is kept as text rather than derived
+    from `SITE_URL` (ADR 0046). A university has one `current` identity, which new
+    credentials and new status lists use; an identity left behind by a move to a new domain
+    stays, with its keys and status lists, so what it signed keeps verifying.
+    """
+
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.PROTECT, related_name="issuer_identities"
+    )
+    did = models.CharField(max_length=255, unique=True)
+    current = models.BooleanField(default=True)
+    # Every key that has signed on this DID's behalf, retired ones included.
+    keys = models.ManyToManyField(IssuerKey, related_name="identities", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "issuer identities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university"],
+                condition=models.Q(current=True),
+                name="issuer_identity_one_current_per_university",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.did
+
+
 class StatusList(models.Model):
-    """One Bitstring Status List of a university, and its latest signed credential."""
+    """One Bitstring Status List of a university, and its latest signed credential.
+
+    It belongs to the DID that signs it (the issuer of every credential pointing at it), and
+    its URL is stored when it is opened: credentials carry that URL for ever.
+    """
 
     university = models.ForeignKey(
         "universities.University", on_delete=models.PROTECT, related_name="status_lists"
     )
+    identity = models.ForeignKey(
+        IssuerIdentity, on_delete=models.PROTECT, related_name="status_lists"
+    )
+    url = models.CharField(max_length=500, unique=True)
     number = models.PositiveIntegerField()
     encoded_list = models.TextField()
     signed_json = models.TextField(blank=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from certificates.export import export_resolver_documents
 from certificates.schemas import achievement_credential_problems
 from certificates.verification import (
     CredentialParseError,
@@ -35,6 +36,10 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--did-document", action="append", default=[], dest="did_documents")
         parser.add_argument("--status-list", action="append", default=[], dest="status_lists")
+        parser.add_argument(
+            "--export",
+            help="a folder written by export_credentials: use all its DID documents and lists",
+        )
         parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
 
     def handle(self, *args, file, did_documents, status_lists, **options):
@@ -42,6 +47,13 @@ class Command(BaseCommand):
             did_documents={doc.get("id"): doc for doc in map(_load, did_documents)},
             status_lists={doc.get("id"): doc for doc in map(_load, status_lists)},
         )
+        if options.get("export"):
+            try:
+                exported_dids, exported_lists = export_resolver_documents(options["export"])
+            except (OSError, ValueError) as error:
+                raise CommandError(f"cannot read the export {options['export']}: {error}") from None
+            resolver.did_documents.update(exported_dids)
+            resolver.status_lists.update(exported_lists)
         try:
             document = parse_credential(Path(file).read_bytes())
         except OSError as error:
