@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 from learning.credential_status import CertificateStatus
 from universities.models import University
 
