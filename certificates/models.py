@@ -236,3 +236,37 @@ class IssuanceFailure(models.Model):
     def __str__(self) -> str:
         subject = self.enrollment_id or self.program_enrollment_id
         return f"{self.university_id} · {subject} · {self.attempts} attempts"
+
+
+class RecipientIdentification(models.TextChoices):
+    NAME = "name", _("Name only")
+    NAME_AND_EMAIL_HASH = "name+email-hash", _("Name and a salted hash of the email address")
+
+
+class CredentialPolicy(models.Model):
+    """A university's choices for the credentials it issues from now on.
+
+    Only new credentials follow a change: what is signed is never rebuilt. A university
+    without a row identifies learners by name only.
+    """
+
+    university = models.OneToOneField(
+        "universities.University", on_delete=models.CASCADE, related_name="credential_policy"
+    )
+    recipient_identification = models.CharField(
+        _("how learners are identified"),
+        max_length=20,
+        choices=RecipientIdentification.choices,
+        default=RecipientIdentification.NAME,
+        help_text=_(
+            "A salted hash lets a verifier check the credential against an email address the "
+            "learner gives, without the credential revealing it."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "credential policies"
+
+    def __str__(self) -> str:
+        return f"{self.university_id} · {self.recipient_identification}"

@@ -23,7 +23,7 @@ from audit.services import audit_record
 from learning.models import Enrollment, ProgramEnrollment
 from universities.models import University
 
-from . import composition, did_web, identities, keys, proofs
+from . import achievements, composition, did_web, identities, keys, policies, proofs
 from .models import Credential, Endorsement, IssuerIdentity, IssuerKey, StatusList
 from .schemas import achievement_credential_problems
 from .status_list import MIN_ENTRIES, Bitstring, allocate_index, status_entry
@@ -240,45 +240,6 @@ def _dump(document: dict) -> str:
 # --- issuing -------------------------------------------------------------------------------
 
 
-def _english_title(page) -> str:
-    english = (
-        type(page)
-        .objects.filter(translation_key=page.translation_key, locale__language_code="en")
-        .first()
-    )
-    return english.title if english else ""
-
-
-def _outcomes(page, achievement_url: str) -> tuple[composition.LearningOutcome, ...]:
-    outcomes = []
-    for number, block in enumerate(page.outcomes or [], start=1):
-        outcomes.append(
-            composition.LearningOutcome(
-                name=block.value["text"],
-                code=block.value.get("code") or "",
-                url=f"{achievement_url}#outcome-{number}",
-            )
-        )
-    return tuple(outcomes)
-
-
-def _course_criteria(outline) -> str:
-    parts = [_("Completed every required lesson of the course.")]
-    if outline.min_quiz_average:
-        parts.append(
-            _("Achieved a quiz average of at least %(score)d%%.")
-            % {"score": outline.min_quiz_average}
-        )
-    if outline.min_activity_score:
-        parts.append(
-            _("Achieved at least %(score)d%% in every interactive activity.")
-            % {"score": outline.min_activity_score}
-        )
-    if outline.quizzes_within_limit:
-        parts.append(_("Passed every quiz within the attempts it allows."))
-    return " ".join(parts)
-
-
 def _issue(
     *,
     kind: str,
@@ -323,6 +284,7 @@ def _issue(
         credential_status=status_entry(status_list_url(status_list), index),
         final_score=final_score,
         endorsements=tuple(document for _partner, document in endorsements),
+        extra_identifiers=policies.recipient_identifiers(university, learner),
     )
     signed = signer.sign(composition.open_badge_credential(data))
     # What is stored is final (never rebuilt, never re-signed): a credential that wallets and
@@ -390,12 +352,12 @@ def certificate_issue(*, enrollment_id: int) -> Credential:
             achievement = composition.AchievementData(
                 id=url,
                 name=course.title,
-                name_en=_english_title(course),
+                name_en=achievements.english_title(course),
                 language=course.language,
                 description=course.summary,
-                criteria=_course_criteria(outline),
+                criteria=achievements.course_criteria(outline),
                 ects_credits=outline.ects_credits,
-                outcomes=_outcomes(course, url),
+                outcomes=achievements.outcomes(course, url),
             )
             return _issue(
                 kind=Credential.Kind.COURSE,
@@ -438,12 +400,12 @@ def program_certificate_issue(*, program_enrollment_id: int) -> Credential:
             achievement = composition.AchievementData(
                 id=url,
                 name=program.title,
-                name_en=_english_title(program),
+                name_en=achievements.english_title(program),
                 language=program.locale.language_code,
                 description=program.summary,
                 criteria=_("Completed every required course of the joint program."),
                 ects_credits=program.total_credits,
-                outcomes=_outcomes(program, url),
+                outcomes=achievements.outcomes(program, url),
                 achievement_type="Certificate",
             )
             partners = tuple(

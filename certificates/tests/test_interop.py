@@ -145,3 +145,11 @@ def test_did_document_naming_another_controller_fails_the_independent_verifier(
         [write(tmp_path, "status.json", issuer.status_list())],
     )
     assert verdict["verified"] is False
+
+
+def test_hashed_email_identity_passes_the_independent_verifier(tmp_path, issuer, node_verifier):
+    from certificates.recipient import hashed_email_identity
+
+    credential = issuer.credential(extra_identifiers=(hashed_email_identity("a@example.com"),))
+    verdict = node_verifier(*_files(tmp_path, issuer, credential))
+    assert verdict["verified"] is True, verdict

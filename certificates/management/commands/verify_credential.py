@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from certificates.export import export_resolver_documents
+from certificates.recipient import credential_matches_email
 from certificates.schemas import achievement_credential_problems
 from certificates.verification import (
     CredentialParseError,
@@ -40,6 +41,10 @@ class Command(BaseCommand):
             "--export",
             help="a folder written by export_credentials: use all its DID documents and lists",
         )
+        parser.add_argument(
+            "--email",
+            help="check the credential's hashed email identity against this address",
+        )
         parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
 
     def handle(self, *args, file, did_documents, status_lists, **options):
@@ -63,8 +68,13 @@ class Command(BaseCommand):
             raise SystemExit(1) from None
         result = verify_credential(document, resolver)
         schema_problems = _schema_problems(document)
+        email = options.get("email")
+        # Only a credential whose signature holds says anything about whom it was issued to.
+        email_matches = (result.ok and credential_matches_email(document, email)) if email else None
         if options["json"]:
             report = result.as_dict() | {"schema_problems": schema_problems}
+            if email:
+                report["email_matches"] = email_matches
             self.stdout.write(json.dumps(report, ensure_ascii=False))
         else:
             self.stdout.write(f"{result.verdict}: {result.label}")
@@ -79,6 +89,9 @@ class Command(BaseCommand):
                 )
                 for problem in schema_problems:
                     self.stdout.write(f"  - {problem}")
+            if email:
+                verdict = "matches" if email_matches else "does not match"
+                self.stdout.write(f"email: {email} {verdict} the credential's recipient")
         if not result.ok:
             raise SystemExit(1)
 
