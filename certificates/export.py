@@ -141,6 +141,10 @@ def export_resolver_documents(directory: Path | str) -> tuple[dict, dict]:
     Keyed by what each document says it is, not by the index: a verifier trusts no file name.
     """
     root = Path(directory)
+    if not (root / "did").is_dir():
+        raise ExportError(
+            _("%(path)s is not a folder written by export_credentials.") % {"path": root}
+        )
     read = lambda path: json.loads(path.read_text(encoding="utf-8"))  # noqa: E731
     did_documents = [read(path) for path in sorted((root / "did").glob("*.json"))]
     status_lists = [read(path) for path in sorted((root / "status").glob("*.json"))]

@@ -194,6 +194,10 @@ def test_export_to_a_target_that_is_not_writable_says_so(tmp_path, issued):
         with pytest.raises(CommandError, match="Cannot write the backup to"):
             call_command("export_credentials", str(target))
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+    credential = tmp_path / "c.json"
+    credential.write_text(issued.signed_json, encoding="utf-8")
+    with pytest.raises(CommandError, match="not a folder written by export_credentials"):
+        call_command("verify_credential", str(credential), "--export", str(tmp_path / "nope"))
 
 
 def test_export_names_what_it_cannot_verify(tmp_path, issued):

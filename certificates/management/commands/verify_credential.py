@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.export import export_resolver_documents
+from certificates.export import ExportError, export_resolver_documents
 from certificates.recipient import credential_matches_email
 from certificates.schemas import achievement_credential_problems
 from certificates.verification import (
@@ -55,6 +55,8 @@ class Command(BaseCommand):
         if options.get("export"):
             try:
                 exported_dids, exported_lists = export_resolver_documents(options["export"])
+            except ExportError as error:
+                raise CommandError(str(error)) from None
             except (OSError, ValueError) as error:
                 raise CommandError(f"cannot read the export {options['export']}: {error}") from None
             resolver.did_documents.update(exported_dids)
