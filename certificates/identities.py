@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from universities.models import University
 
-from . import did_web
+from . import composition, did_web
 from .models import IssuerIdentity, IssuerKey
 
 
@@ -73,7 +73,7 @@ def identity_did_document(identity: IssuerIdentity) -> dict:
         identity.did,
         [key.public_multikey for key in keys],
         retired={
-            key.public_multikey: key.retired_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            key.public_multikey: composition.xsd_date_time(key.retired_at)
             for key in keys
             if key.retired_at is not None
         },

@@ -242,3 +242,23 @@ def test_a_credential_list_file_is_written_for_each_status_list(tmp_path, issued
     (url,) = result.status_lists
     written = json.loads((tmp_path / result.status_lists[url]).read_text(encoding="utf-8"))
     assert written["id"] == url == issued.status_list.url
+
+
+def test_only_stored_identities_resolve_locally(issued, client):
+    stored = services.issuer_did(issued.university)
+    assert LocalResolver().did_document(stored)["id"] == stored
+    for did in (
+        "did:web:evil.example:universities:tnu",  # our path, another host
+        stored.replace(":tnu", ":nope"),
+        "did:key:z6Mk",
+        None,
+    ):
+        assert LocalResolver().did_document(did) is None
+    assert (
+        LocalResolver().status_list_credential("https://evil.example/universities/tnu/status/1")
+        is None
+    )
+    # A host the site never issued under gets the current document, never a made-up DID.
+    response = client.get("/universities/tnu/did.json", HTTP_HOST="evil.example")
+    assert response.json()["id"] == stored
+    assert client.get("/universities/nope/did.json", HTTP_HOST="evil.example").status_code == 404
