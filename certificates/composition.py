@@ -78,6 +78,8 @@ class CourseCredentialData:
     final_score: Decimal | None = None  # percent, 0-100
     valid_until: datetime | None = None
     endorsements: tuple[dict, ...] = field(default=())
+    # More `IdentityObject`s after the name, e.g. a salted email hash (`recipient.py`).
+    extra_identifiers: tuple[dict, ...] = field(default=())
 
 
 def xsd_date_time(moment: datetime) -> str:
@@ -198,14 +200,15 @@ def open_badge_credential(data: CourseCredentialData) -> dict:
     subject: dict = {
         "type": ["AchievementSubject"],
         # No learner DID exists, so the learner is identified by name, as issued, unhashed:
-        # that is what a verifier shows, and all the credential says about the person.
+        # that is what a verifier shows. A university may add a salted email hash.
         "identifier": [
             {
                 "type": "IdentityObject",
                 "identityHash": clean_text(data.recipient_name, "recipient name"),
                 "identityType": "name",
                 "hashed": False,
-            }
+            },
+            *(dict(identifier) for identifier in data.extra_identifiers),
         ],
         "achievement": achievement(data.achievement),
     }

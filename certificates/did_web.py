@@ -48,23 +48,43 @@ def verification_method_id(did: str, public_multikey: str) -> str:
     return f"{did}#{public_multikey}"
 
 
-def did_document(did: str, public_multikeys: list[str]) -> dict:
-    """The DID document listing `public_multikeys` (oldest first) as Multikey methods."""
-    methods = [
-        {
+# Marks a retired key. The standard `revoked` and `expires` would tell verifiers to refuse
+# what the key signed before it retired (Digital Bazaar's verifier refuses any method with
+# `revoked`), so the mark is a property of our own, written as an absolute IRI (a URN) that
+# JSON-LD processors keep or ignore and no verifier mistakes for a revocation.
+RETIRED = "urn:ilm:retired"
+
+
+def did_document(
+    did: str,
+    public_multikeys: list[str],
+    *,
+    retired: dict[str, str] | None = None,
+    also_known_as: list[str] = (),
+) -> dict:
+    """The DID document listing `public_multikeys` (oldest first) as Multikey methods.
+
+    Every key stays under `assertionMethod`; `retired` maps a key to the time it stopped
+    signing new credentials, and `also_known_as` names the issuer's other DIDs.
+    """
+    retired = retired or {}
+    methods = []
+    for key in public_multikeys:
+        method = {
             "id": verification_method_id(did, key),
             "type": "Multikey",
             "controller": did,
             "publicKeyMultibase": key,
         }
-        for key in public_multikeys
-    ]
-    return {
-        "@context": [DID_V1, MULTIKEY_V1],
-        "id": did,
-        "verificationMethod": methods,
-        "assertionMethod": [method["id"] for method in methods],
-    }
+        if key in retired:
+            method[RETIRED] = retired[key]
+        methods.append(method)
+    document = {"@context": [DID_V1, MULTIKEY_V1], "id": did}
+    if also_known_as:
+        document["alsoKnownAs"] = list(also_known_as)
+    document["verificationMethod"] = methods
+    document["assertionMethod"] = [method["id"] for method in methods]
+    return document
 
 
 def assertion_method(document: dict, method_id: str) -> dict:

@@ -39,12 +39,53 @@ class IssuerKey(models.Model):
         return f"{self.university.code} · {self.public_multikey[:16]}…"
 
 
+class IssuerIdentity(models.Model):
+    """A DID a university issues under, stored when first used and never recomputed.
+
+    Credentials name their issuer's DID for ever, so it is kept as text rather than derived
+    from `SITE_URL` (ADR 0046). A university has one `current` identity, which new
+    credentials and new status lists use; an identity left behind by a move to a new domain
+    stays, with its keys and status lists, so what it signed keeps verifying.
+    """
+
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.PROTECT, related_name="issuer_identities"
+    )
+    did = models.CharField(max_length=255, unique=True)
+    current = models.BooleanField(default=True)
+    # Every key that has signed on this DID's behalf, retired ones included.
+    keys = models.ManyToManyField(IssuerKey, related_name="identities", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "issuer identities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university"],
+                condition=models.Q(current=True),
+                name="issuer_identity_one_current_per_university",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.did
+
+
 class StatusList(models.Model):
-    """One Bitstring Status List of a university, and its latest signed credential."""
+    """One Bitstring Status List of a university, and its latest signed credential.
+
+    It belongs to the DID that signs it (the issuer of every credential pointing at it), and
+    its URL is stored when it is opened: credentials carry that URL for ever.
+    """
 
     university = models.ForeignKey(
         "universities.University", on_delete=models.PROTECT, related_name="status_lists"
     )
+    identity = models.ForeignKey(
+        IssuerIdentity, on_delete=models.PROTECT, related_name="status_lists"
+    )
+    url = models.CharField(max_length=500, unique=True)
     number = models.PositiveIntegerField()
     encoded_list = models.TextField()
     signed_json = models.TextField(blank=True)
@@ -195,3 +236,37 @@ class IssuanceFailure(models.Model):
     def __str__(self) -> str:
         subject = self.enrollment_id or self.program_enrollment_id
         return f"{self.university_id} · {subject} · {self.attempts} attempts"
+
+
+class RecipientIdentification(models.TextChoices):
+    NAME = "name", _("Name only")
+    NAME_AND_EMAIL_HASH = "name+email-hash", _("Name and a salted hash of the email address")
+
+
+class CredentialPolicy(models.Model):
+    """A university's choices for the credentials it issues from now on.
+
+    Only new credentials follow a change: what is signed is never rebuilt. A university
+    without a row identifies learners by name only.
+    """
+
+    university = models.OneToOneField(
+        "universities.University", on_delete=models.CASCADE, related_name="credential_policy"
+    )
+    recipient_identification = models.CharField(
+        _("how learners are identified"),
+        max_length=20,
+        choices=RecipientIdentification.choices,
+        default=RecipientIdentification.NAME,
+        help_text=_(
+            "A salted hash lets a verifier check the credential against an email address the "
+            "learner gives, without the credential revealing it."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "credential policies"
+
+    def __str__(self) -> str:
+        return f"{self.university_id} · {self.recipient_identification}"

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
-
-from django.conf import settings
 
 from learning.credential_status import CertificateStatus
 from universities.models import University
 
+from .identities import identity_did_document, identity_for_did
 from .models import Credential, IssuanceFailure, StatusList
-from .services import issuer_did, site_url, university_did_document
+from .services import site_url
 
 
 def credentials_for_learner(user):
@@ -40,42 +38,29 @@ def credential_records_of(user) -> list[dict]:
 
 
 def university_for_did(did: str) -> University | None:
-    """The university whose did:web this site hosts, or None."""
-    parts = did.split(":") if isinstance(did, str) else []
-    if len(parts) != 5 or parts[3] != "universities":
-        return None
-    university = University.objects.filter(code=parts[4]).first()
-    if university is None or issuer_did(university) != did:
-        return None
-    return university
+    """The university whose did:web this site hosts (under any address it used), or None."""
+    identity = identity_for_did(did)
+    return identity.university if identity else None
 
 
 class LocalResolver:
     """Resolves our own issuers' DID documents and status lists from the database.
 
-    Only identities this site hosts resolve; anything else is an unknown issuer (the site
-    never fetches documents from elsewhere on behalf of an anonymous upload).
+    Only identities this site stored resolve, whatever `SITE_URL` is now; anything else is an
+    unknown issuer (the site never fetches documents from elsewhere on behalf of an
+    anonymous upload).
     """
 
     def did_document(self, did: str) -> dict | None:
-        university = university_for_did(did)
-        if university is None or not university.issuer_keys.exists():
+        identity = identity_for_did(did)
+        if identity is None or not identity.keys.exists():
             return None
-        return university_did_document(university)
+        return identity_did_document(identity)
 
     def status_list_credential(self, url: str) -> dict | None:
-        site = urlsplit(settings.SITE_URL)
-        parts = urlsplit(url)
-        if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+        if not isinstance(url, str):
             return None
-        segments = parts.path.strip("/").split("/")
-        if len(segments) != 4 or segments[0] != "universities" or segments[2] != "status":
-            return None
-        if not segments[3].isdigit():
-            return None
-        status_list = StatusList.objects.filter(
-            university__code=segments[1], number=int(segments[3])
-        ).first()
+        status_list = StatusList.objects.filter(url=url).first()
         if status_list is None or not status_list.signed_json:
             return None
         return json.loads(status_list.signed_json)

@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,8 +23,8 @@ from audit.services import audit_record
 from learning.models import Enrollment, ProgramEnrollment
 from universities.models import University
 
-from . import composition, did_web, keys, proofs
-from .models import Credential, Endorsement, IssuerKey, StatusList
+from . import achievements, composition, did_web, identities, keys, policies, proofs
+from .models import Credential, Endorsement, IssuerIdentity, IssuerKey, StatusList
 from .schemas import achievement_credential_problems
 from .status_list import MIN_ENTRIES, Bitstring, allocate_index, status_entry
 from .status_list import status_list_credential as build_status_list_credential
@@ -56,13 +55,18 @@ def site_url(path: str = "") -> str:
 
 
 def issuer_did(university: University) -> str:
-    """`did:web:<site host>:universities:<code>`, served at `/universities/<code>/did.json`."""
-    return did_web.did_web(urlsplit(settings.SITE_URL).netloc, "universities", university.code)
+    """The DID new credentials of `university` are issued under (stored, ADR 0046).
+
+    A university that has never signed has no stored DID yet: the answer is then the one its
+    first key will store, `did:web:<SITE_URL host>:universities:<code>`.
+    """
+    identity = identities.current_identity(university) if university.pk else None
+    return identity.did if identity else identities.did_for_site_url(university)
 
 
-def issuer_profile(university: University) -> composition.IssuerProfile:
+def issuer_profile(university: University, did: str | None = None) -> composition.IssuerProfile:
     return composition.IssuerProfile(
-        did=issuer_did(university),
+        did=did or issuer_did(university),
         name=university.localized_name("en"),
         url=university.website or site_url("/"),
         country_code=university.country,
@@ -70,9 +74,11 @@ def issuer_profile(university: University) -> composition.IssuerProfile:
 
 
 def university_did_document(university: University) -> dict:
-    """The DID document listing every key the university has ever signed with."""
-    multikeys = list(university.issuer_keys.values_list("public_multikey", flat=True))
-    return did_web.did_document(issuer_did(university), multikeys)
+    """The DID document of the university's current DID, with every key it has signed with."""
+    identity = identities.current_identity(university)
+    if identity is None:
+        raise CertificateError(_("This university has not issued anything yet."))
+    return identities.identity_did_document(identity)
 
 
 def _kek() -> bytes:
@@ -96,18 +102,21 @@ def issuer_key_create(*, university: University) -> IssuerKey:
         if existing:
             return existing
         generated = keys.generate_key()
-        return IssuerKey.objects.create(
+        key = IssuerKey.objects.create(
             university=university,
             public_multikey=generated.public_multikey,
             sealed_private_key=keys.seal_private_key(generated.private_key, _kek()),
         )
+        # The DID is stored with the first key and never recomputed (ADR 0046).
+        identities.identity_ensure(university).keys.add(key)
+        return key
 
 
 def issuer_key_rotate(*, university: University, actor=None) -> IssuerKey:
     """Retire the active key and sign from now on with a new one.
 
-    The old key stays in the DID document, so every credential it signed keeps verifying;
-    the status lists are re-signed with the new key.
+    The old key stays in the DID document (marked retired), so every credential it signed
+    keeps verifying; the current identity's status lists are re-signed with the new key.
     """
     with transaction.atomic():
         University.objects.select_for_update().get(pk=university.pk)
@@ -120,8 +129,10 @@ def issuer_key_rotate(*, university: University, actor=None) -> IssuerKey:
             public_multikey=generated.public_multikey,
             sealed_private_key=keys.seal_private_key(generated.private_key, _kek()),
         )
-        for status_list in StatusList.objects.select_for_update().filter(university=university):
-            _status_list_sign(status_list, key, generated.private_key)
+        identity = identities.identity_ensure(university)
+        identity.keys.add(key)
+        for status_list in StatusList.objects.select_for_update().filter(identity=identity):
+            _status_list_sign(status_list, _Signer.of(identity, key, generated.private_key))
         audit_record(
             actor=actor,
             action="issuer_key.rotated",
@@ -135,9 +146,15 @@ def issuer_key_rotate(*, university: University, actor=None) -> IssuerKey:
 
 @dataclass
 class _Signer:
+    identity: IssuerIdentity
     key: IssuerKey
     private_key: object
     verification_method: str
+
+    @classmethod
+    def of(cls, identity: IssuerIdentity, key: IssuerKey, private_key) -> _Signer:
+        method = did_web.verification_method_id(identity.did, key.public_multikey)
+        return cls(identity=identity, key=key, private_key=private_key, verification_method=method)
 
     def sign(self, document: dict) -> dict:
         created = composition.xsd_date_time(_now_seconds())
@@ -149,34 +166,37 @@ class _Signer:
         )
 
 
-def _signer(university: University) -> _Signer:
-    key = IssuerKey.objects.filter(university=university, active=True).first()
-    if key is None:
-        key = issuer_key_create(university=university)
+def _signer(university: University, identity: IssuerIdentity | None = None) -> _Signer:
+    """Who signs for `identity` (by default the university's current one, made if need be)."""
+    if identity is None:
+        if not IssuerKey.objects.filter(university=university, active=True).exists():
+            issuer_key_create(university=university)
+        identity = identities.identity_ensure(university)
+    try:
+        key = identities.signing_key_for(identity)
+    except identities.IdentityError as error:
+        raise CertificateError(str(error)) from None
     private_key = keys.open_private_key(key.sealed_private_key, key.public_multikey, _kek())
-    method = did_web.verification_method_id(issuer_did(university), key.public_multikey)
-    return _Signer(key=key, private_key=private_key, verification_method=method)
+    return _Signer.of(identity, key, private_key)
 
 
 # --- status lists ----------------------------------------------------------------------------
 
 
 def status_list_url(status_list: StatusList) -> str:
+    """The list's stored URL; for a list not opened yet, the one opening it would store."""
+    if status_list.url:
+        return status_list.url
     return site_url(f"/universities/{status_list.university.code}/status/{status_list.number}")
 
 
-def _status_list_sign(status_list: StatusList, key: IssuerKey, private_key) -> None:
-    university = status_list.university
-    signer = _Signer(
-        key=key,
-        private_key=private_key,
-        verification_method=did_web.verification_method_id(
-            issuer_did(university), key.public_multikey
-        ),
-    )
+def _status_list_sign(status_list: StatusList, signer: _Signer) -> None:
+    # A list is signed by its own DID (the issuer of its credentials) at its stored URL.
+    if signer.identity.pk != status_list.identity_id:
+        raise CertificateError(_("A status list is signed only by the DID it belongs to."))
     document = build_status_list_credential(
-        url=status_list_url(status_list),
-        issuer=issuer_did(university),
+        url=status_list.url,
+        issuer=signer.identity.did,
         valid_from=composition.xsd_date_time(_now_seconds()),
         bitstring=Bitstring.decode(status_list.encoded_list),
     )
@@ -185,20 +205,27 @@ def _status_list_sign(status_list: StatusList, key: IssuerKey, private_key) -> N
 
 
 def _open_status_list(university: University, signer: _Signer) -> StatusList:
-    """The university's current list, locked, with room for one more credential."""
+    """The signing identity's current list, locked, with room for one more credential."""
     current = (
         StatusList.objects.select_for_update()
-        .filter(university=university)
+        .filter(identity=signer.identity)
         .order_by("-number")
         .first()
     )
     # Random indexes need free space to land in: open a new list at half capacity.
     if current is None or current_usage(current) > MIN_ENTRIES // 2:
-        number = (current.number + 1) if current else 1
+        # Numbers run per university, across its identities: the path stays unique.
+        last = StatusList.objects.filter(university=university).order_by("-number").first()
+        number = (last.number + 1) if last else 1
+        pending = StatusList(university=university, identity=signer.identity, number=number)
         current = StatusList.objects.create(
-            university=university, number=number, encoded_list=Bitstring().encode()
+            university=university,
+            identity=signer.identity,
+            number=number,
+            url=status_list_url(pending),
+            encoded_list=Bitstring().encode(),
         )
-        _status_list_sign(current, signer.key, signer.private_key)
+        _status_list_sign(current, signer)
     return current
 
 
@@ -211,45 +238,6 @@ def _dump(document: dict) -> str:
 
 
 # --- issuing -------------------------------------------------------------------------------
-
-
-def _english_title(page) -> str:
-    english = (
-        type(page)
-        .objects.filter(translation_key=page.translation_key, locale__language_code="en")
-        .first()
-    )
-    return english.title if english else ""
-
-
-def _outcomes(page, achievement_url: str) -> tuple[composition.LearningOutcome, ...]:
-    outcomes = []
-    for number, block in enumerate(page.outcomes or [], start=1):
-        outcomes.append(
-            composition.LearningOutcome(
-                name=block.value["text"],
-                code=block.value.get("code") or "",
-                url=f"{achievement_url}#outcome-{number}",
-            )
-        )
-    return tuple(outcomes)
-
-
-def _course_criteria(outline) -> str:
-    parts = [_("Completed every required lesson of the course.")]
-    if outline.min_quiz_average:
-        parts.append(
-            _("Achieved a quiz average of at least %(score)d%%.")
-            % {"score": outline.min_quiz_average}
-        )
-    if outline.min_activity_score:
-        parts.append(
-            _("Achieved at least %(score)d%% in every interactive activity.")
-            % {"score": outline.min_activity_score}
-        )
-    if outline.quizzes_within_limit:
-        parts.append(_("Passed every quiz within the attempts it allows."))
-    return " ".join(parts)
 
 
 def _issue(
@@ -280,7 +268,7 @@ def _issue(
         partner_signer = _signer(partner)
         document = composition.endorsement_credential(
             credential_id=uuid.uuid4(),
-            endorser=issuer_profile(partner),
+            endorser=issuer_profile(partner, partner_signer.identity.did),
             endorsed_id=f"urn:uuid:{credential_id}",
             comment=_("%(partner)s co-delivered this program and endorses this credential.")
             % {"partner": partner.localized_name("en")},
@@ -289,13 +277,14 @@ def _issue(
         endorsements.append((partner, partner_signer.sign(document)))
     data = composition.CourseCredentialData(
         credential_id=credential_id,
-        issuer=issuer_profile(university),
+        issuer=issuer_profile(university, signer.identity.did),
         achievement=achievement,
         recipient_name=learner.get_full_name(),
         issued_at=issued_at,
         credential_status=status_entry(status_list_url(status_list), index),
         final_score=final_score,
         endorsements=tuple(document for _partner, document in endorsements),
+        extra_identifiers=policies.recipient_identifiers(university, learner),
     )
     signed = signer.sign(composition.open_badge_credential(data))
     # What is stored is final (never rebuilt, never re-signed): a credential that wallets and
@@ -363,12 +352,12 @@ def certificate_issue(*, enrollment_id: int) -> Credential:
             achievement = composition.AchievementData(
                 id=url,
                 name=course.title,
-                name_en=_english_title(course),
+                name_en=achievements.english_title(course),
                 language=course.language,
                 description=course.summary,
-                criteria=_course_criteria(outline),
+                criteria=achievements.course_criteria(outline),
                 ects_credits=outline.ects_credits,
-                outcomes=_outcomes(course, url),
+                outcomes=achievements.outcomes(course, url),
             )
             return _issue(
                 kind=Credential.Kind.COURSE,
@@ -411,12 +400,12 @@ def program_certificate_issue(*, program_enrollment_id: int) -> Credential:
             achievement = composition.AchievementData(
                 id=url,
                 name=program.title,
-                name_en=_english_title(program),
+                name_en=achievements.english_title(program),
                 language=program.locale.language_code,
                 description=program.summary,
                 criteria=_("Completed every required course of the joint program."),
                 ects_credits=program.total_credits,
-                outcomes=_outcomes(program, url),
+                outcomes=achievements.outcomes(program, url),
                 achievement_type="Certificate",
             )
             partners = tuple(
@@ -469,8 +458,7 @@ def _set_revoked(*, credential: Credential, revoked: bool, reason: str, actor) -
         bitstring = Bitstring.decode(status_list.encoded_list)
         bitstring.set(credential.status_index, revoked)
         status_list.encoded_list = bitstring.encode()
-        signer = _signer(status_list.university)
-        _status_list_sign(status_list, signer.key, signer.private_key)
+        _status_list_sign(status_list, _signer(status_list.university, status_list.identity))
         credential.revoked = revoked
         credential.revocation_reason = reason if revoked else ""
         credential.save(update_fields=["revoked", "revocation_reason"])

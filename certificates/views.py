@@ -14,13 +14,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.models import CoursePage, ProgramPage
-from universities.models import University
 
-from . import access
-from .models import StatusList
+from . import access, did_web
+from .identities import identity_did_document, identity_for_did
+from .models import IssuerIdentity, StatusList
 from .pdf import certificate_pdf, verification_url
 from .selectors import LocalResolver, credentials_for_learner
-from .services import university_did_document
 from .verification import (
     MAX_CREDENTIAL_BYTES,
     CredentialParseError,
@@ -36,10 +35,18 @@ LD_JSON = "application/ld+json"
 @require_GET
 @cache_control(public=True, max_age=300)
 def did_document(request, code: str):
-    university = University.objects.filter(code=code).first()
-    if university is None or not university.issuer_keys.exists():
+    # The document of the DID this address names (an old domain still pointed here serves
+    # its old DID), else the university's current one.
+    try:
+        asked = did_web.did_web(request.get_host(), "universities", code)
+    except did_web.DidError:
+        raise Http404 from None
+    identity = identity_for_did(asked)
+    if identity is None or identity.university.code != code:
+        identity = IssuerIdentity.objects.filter(university__code=code, current=True).first()
+    if identity is None or not identity.keys.exists():
         raise Http404
-    response = JsonResponse(university_did_document(university))
+    response = JsonResponse(identity_did_document(identity))
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

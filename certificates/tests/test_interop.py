@@ -102,3 +102,54 @@ def test_python_and_node_agree_on_a_tricky_text(tmp_path, issuer, node_verifier)
     assert verify_credential(signed, issuer.resolver()).verdict == Verdict.VALID
     verdict = node_verifier(*_files(tmp_path, issuer, json.loads(json.dumps(signed))))
     assert verdict["verified"] is True, verdict
+
+
+def test_export_under_another_site_url_passes_the_independent_verifier(
+    tmp_path, settings, university, learner, course, node_verifier
+):
+    """Issued at one address, exported at another (ADR 0046): the backup alone verifies."""
+    from certificates import identities, services
+    from certificates.export import credentials_export
+
+    from .conftest import complete_course
+    from .test_identity import _other_course
+
+    settings.SITE_URL = "https://127.0.0.1:18765"
+    first = services.certificate_issue(enrollment_id=complete_course(learner, course).pk)
+    services.issuer_key_rotate(university=university)
+    settings.SITE_URL = "https://ilm.new.example"
+    identities.issuer_identity_move(university=university)
+    second = services.certificate_issue(
+        enrollment_id=complete_course(learner, _other_course(university)).pk
+    )
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    result = credentials_export(directory=tmp_path)
+    assert not result.missing
+    dids = sorted((tmp_path / "did").iterdir())
+    lists = sorted((tmp_path / "status").iterdir())
+    assert len(dids) == 2 and len(lists) == 2
+    for credential in (first, second):
+        path = tmp_path / "credentials" / f"{credential.pk}.json"
+        verdict = node_verifier(path, dids, lists)
+        assert verdict["verified"] is True, verdict
+
+
+def test_did_document_naming_another_controller_fails_the_independent_verifier(
+    tmp_path, issuer, node_verifier
+):
+    document = issuer.did_document()
+    document["verificationMethod"][0]["controller"] = "did:web:evil.example:universities:tnu"
+    verdict = node_verifier(
+        write(tmp_path, "credential.json", issuer.credential()),
+        [write(tmp_path, "did.json", document)],
+        [write(tmp_path, "status.json", issuer.status_list())],
+    )
+    assert verdict["verified"] is False
+
+
+def test_hashed_email_identity_passes_the_independent_verifier(tmp_path, issuer, node_verifier):
+    from certificates.recipient import hashed_email_identity
+
+    credential = issuer.credential(extra_identifiers=(hashed_email_identity("a@example.com"),))
+    verdict = node_verifier(*_files(tmp_path, issuer, credential))
+    assert verdict["verified"] is True, verdict

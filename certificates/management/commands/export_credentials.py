@@ -1,38 +1,31 @@
 """Back up every credential with what it needs to verify offline, years from now."""
 
-import json
-from pathlib import Path
+from django.core.management.base import BaseCommand, CommandError
 
-from django.core.management.base import BaseCommand
-
-from certificates.models import Credential, StatusList
-from certificates.services import university_did_document
-from universities.models import University
+from certificates.export import ExportError, credentials_export
 
 
 class Command(BaseCommand):
-    help = "Write credentials/<id>.json, did/<code>.json and status/<code>-<n>.json to DIR."
+    help = (
+        "Write credentials/<id>.json, and for every DID and status list they name "
+        "did/<did>.json and status/<code>-<n>.json, with an index.json, to DIR."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("directory")
 
     def handle(self, *args, directory, **options):
-        root = Path(directory)
-        for sub in ("credentials", "did", "status"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
-        count = 0
-        # Stored text is written as is: re-serialising could change what was signed.
-        for credential_id, text in Credential.objects.values_list("id", "signed_json").iterator(
-            chunk_size=500
-        ):
-            (root / "credentials" / f"{credential_id}.json").write_text(text, encoding="utf-8")
-            count += 1
-        for university in University.objects.filter(issuer_keys__isnull=False).distinct():
-            document = university_did_document(university)
-            (root / "did" / f"{university.code}.json").write_text(
-                json.dumps(document, indent=2), encoding="utf-8"
+        try:
+            result = credentials_export(directory=directory)
+        except ExportError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"exported {result.credentials} credentials, {len(result.did_documents)} DID "
+            f"documents and {len(result.status_lists)} status lists to {directory}"
+        )
+        if result.missing:
+            # The files are written; what cannot be verified from them is said loudly.
+            raise CommandError(
+                "not held by this site, so credentials naming them will not verify from this "
+                "backup: " + ", ".join(result.missing)
             )
-        for status_list in StatusList.objects.select_related("university").exclude(signed_json=""):
-            name = f"{status_list.university.code}-{status_list.number}.json"
-            (root / "status" / name).write_text(status_list.signed_json, encoding="utf-8")
-        self.stdout.write(f"exported {count} credentials to {root}")

@@ -1,0 +1,70 @@
+"""A university's choices for the credentials it issues next (`CredentialPolicy`).
+
+Today one choice: how the learner is identified, by name only or by name and a salted hash of
+the email address (`recipient.py`). A change applies to new credentials only; signed ones are
+never rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from universities.models import University
+
+from . import recipient
+from .models import CredentialPolicy, RecipientIdentification
+
+logger = logging.getLogger(__name__)
+
+
+class PolicyError(ValueError):
+    """A policy value is refused; the message is shown to the operator."""
+
+
+def recipient_identification(university: University) -> str:
+    """How `university` identifies learners in new credentials (name only by default)."""
+    policy = CredentialPolicy.objects.filter(university=university).first()
+    return policy.recipient_identification if policy else RecipientIdentification.NAME
+
+
+def recipient_identifiers(university: University, learner) -> tuple[dict, ...]:
+    """The `IdentityObject`s a new credential carries besides the learner's name."""
+    if recipient_identification(university) != RecipientIdentification.NAME_AND_EMAIL_HASH:
+        return ()
+    if "@" not in (learner.email or ""):
+        # Never refuse a credential for a missing address: the name still identifies.
+        logger.warning("learner %s has no email to hash; identified by name only", learner.pk)
+        return ()
+    return (recipient.hashed_email_identity(learner.email),)
+
+
+def credential_policy_set(
+    *, university: University, recipient_identification: str, actor=None
+) -> CredentialPolicy:
+    """Choose how the university identifies learners in the credentials it issues next."""
+    with transaction.atomic():
+        policy = CredentialPolicy.objects.select_for_update().filter(university=university).first()
+        policy = policy or CredentialPolicy(university=university)
+        policy.recipient_identification = recipient_identification
+        try:
+            policy.full_clean()
+        except ValidationError:
+            raise PolicyError(
+                _("Unknown way to identify learners: %(value)s.")
+                % {"value": recipient_identification}
+            ) from None
+        policy.save()
+        audit_record(
+            actor=actor,
+            action="credential_policy.changed",
+            university=university,
+            target=policy,
+            summary=f"{university.code}: learners identified by {recipient_identification}",
+            details={"recipient_identification": recipient_identification},
+        )
+        return policy
