@@ -18,8 +18,10 @@ from xapi.services import learner_agent, platform_authority, statement_store
 from xapi.validation import XAPIError
 
 from .archive import ArchiveLimits, ArchiveRejected
+from .grading import attempt_limit_of, graded_score, grading_of
 from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
 from .package import unpack_package
+from .selectors import finished_scores
 from .statements import (
     H5PError,
     duration_of,
@@ -215,7 +217,10 @@ def _drop_compound_interaction_type(statement: dict) -> None:
         del statement["object"]["definition"]["interactionType"]
 
 
-def _open_attempt(enrollment, content: H5PContent, lesson_key) -> H5PAttempt:
+def _open_attempt(enrollment, content: H5PContent, lesson_key, rule: dict) -> H5PAttempt:
+    # One learner's statements are recorded one at a time (the enrollment row is the lock),
+    # so two first statements sent together cannot both open an attempt past the limit.
+    type(enrollment).objects.select_for_update().filter(pk=enrollment.pk).first()
     attempt = (
         H5PAttempt.objects.select_for_update()
         .filter(enrollment=enrollment, content=content, lesson_key=lesson_key, finished_at=None)
@@ -223,6 +228,15 @@ def _open_attempt(enrollment, content: H5PContent, lesson_key) -> H5PAttempt:
         .first()
     )
     if attempt is None:
+        limit = attempt_limit_of(rule)
+        finished = H5PAttempt.objects.filter(
+            enrollment=enrollment, content=content, lesson_key=lesson_key, finished_at__isnull=False
+        ).count()
+        if limit and finished >= limit:
+            raise H5PError(
+                "attempt_limit",
+                _("You have used all %(limit)s attempts at this activity.") % {"limit": limit},
+            )
         attempt = H5PAttempt.objects.create(
             enrollment=enrollment, content=content, lesson_key=lesson_key, started_at=timezone.now()
         )
@@ -272,12 +286,14 @@ def h5p_statement_record(
     university_id = home.university_id if home else content.university_id
     lesson_key = outline_lesson.lesson_key
     activity_id = str(content.uuid)
+    rule = (outline_lesson.activity_rules or {}).get(activity_id) or {}
     try:
         with transaction.atomic():
             if statement_recorded(learner=user, statement_id=statement_id):
                 return RecordedStatement(statement_id, finished, scaled, duplicate=True)
+            # Opened (or refused at the limit) before anything is stored.
+            attempt = _open_attempt(enrollment, content, lesson_key, rule)
             statement_store(prepared, authority=platform_authority(), university_id=university_id)
-            attempt = _open_attempt(enrollment, content, lesson_key)
             if interaction is not None:
                 H5PInteraction.objects.create(
                     attempt=attempt, statement_id=statement_id, **interaction
@@ -293,11 +309,20 @@ def h5p_statement_record(
                 attempt.statement_id = statement_id
                 attempt.full_clean()
                 attempt.save()
+                graded = graded_score(
+                    grading_of(rule),
+                    finished_scores(
+                        H5PAttempt.objects.filter(
+                            enrollment=enrollment, content=content, lesson_key=lesson_key
+                        )
+                    ),
+                )
                 activity_result_record(
                     enrollment=enrollment,
                     lesson_key=lesson_key,
                     activity_id=activity_id,
                     scaled_score=scaled,
+                    graded_scaled_score=graded,
                 )
             else:
                 # Any statement shows the learner opened the activity (the lesson page sends
