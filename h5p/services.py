@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,7 @@ from xapi.validation import XAPIError
 
 from .archive import ArchiveLimits, ArchiveRejected
 from .grading import attempt_limit_of, graded_score, grading_of
+from .libraries import lessons_using_content, usage_of_library
 from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
 from .package import unpack_package
 from .selectors import finished_scores
@@ -124,6 +126,65 @@ def h5p_content_create(
         raise
     files.finish()
     return content
+
+
+# --- removing what nothing uses ---------------------------------------------------------
+
+
+def _remove_folder_on_commit(relative: str) -> None:
+    # Files go only once the row is gone for good; a folder outside the root is never touched.
+    root = h5p_root().resolve()
+    folder = (root / relative).resolve()
+    if folder != root and folder.is_relative_to(root):
+        transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@transaction.atomic
+def h5p_library_delete(*, library: H5PLibrary) -> None:
+    """Uninstall a library no content and no other library uses; else `H5PError`, nothing
+    removed. Only platform staff reach this (libraries are shared by every university)."""
+    library = H5PLibrary.objects.select_for_update().get(pk=library.pk)
+    usage = usage_of_library(library)
+    if usage.contents:
+        raise H5PError(
+            "library_in_use",
+            _("%(library)s is used by %(count)s H5P activities; delete them first.")
+            % {"library": library, "count": len(usage.contents)},
+        )
+    if usage.needed_by:
+        raise H5PError(
+            "library_needed",
+            _("%(library)s is needed by %(others)s; delete those libraries first.")
+            % {"library": library, "others": ", ".join(str(lib) for lib in usage.needed_by)},
+        )
+    library.delete()
+    _remove_folder_on_commit(library.installed_path)
+
+
+@transaction.atomic
+def h5p_content_delete(*, content: H5PContent) -> None:
+    """Delete content that no lesson uses and no learner has attempted, with its files.
+
+    Refused (`H5PError`, nothing removed) while a lesson uses it, live, in a draft or in a
+    published outline, or while learners' attempts at it exist: those are their records.
+    """
+    content = H5PContent.objects.select_for_update().get(pk=content.pk)
+    lessons = lessons_using_content(content)
+    if lessons:
+        raise H5PError(
+            "content_in_use",
+            _("“%(title)s” is used in %(lessons)s; remove it from those lessons first.")
+            % {"title": content.title, "lessons": ", ".join(f"“{t}”" for t in lessons)},
+        )
+    if content.attempts.exists():
+        raise H5PError(
+            "content_attempted",
+            _("Learners have attempts at “%(title)s”; it is kept with their records.")
+            % {"title": content.title},
+        )
+    folder = content.folder
+    content.delete()
+    _remove_folder_on_commit(folder)
 
 
 # --- the player's saved state -----------------------------------------------------------
