@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from h5p.blocks import H5PActivityBlock
 from h5p.grading import AVERAGE, FIRST, HIGHEST, LAST, graded_score
@@ -46,6 +48,18 @@ def test_each_method_grades_the_same_attempts(method, expected):
     scores = [Decimal("0.5"), Decimal("1"), Decimal("0")]
     assert graded_score(method, scores) == Decimal(expected)
     assert graded_score(method, []) is None
+
+
+@given(
+    method=st.sampled_from([HIGHEST, AVERAGE, FIRST, LAST, "unknown"]),
+    scores=st.lists(
+        st.decimals(min_value=0, max_value=1, places=4, allow_nan=False), min_size=1, max_size=30
+    ),
+)
+def test_a_graded_result_lies_within_the_attempts_scores(method, scores):
+    graded = graded_score(method, scores)
+    assert min(scores) <= graded <= max(scores)
+    assert graded == graded.quantize(Decimal("0.0001"))
 
 
 def test_an_average_is_rounded_to_what_the_result_keeps():
