@@ -30,6 +30,7 @@ from .results import (
     finished_attempts,
     item_analysis,
     item_rows,
+    learner_results,
     lesson_titles,
     score_distribution,
     spreadsheet_safe,
@@ -90,6 +91,9 @@ def results(request, pk):
     latest = list(attempts[:PAGE_ATTEMPTS])
     for attempt in latest:
         attempt.lesson_title = titles.get(attempt.lesson_key, "")
+    learners = learner_results(content)[:PAGE_ATTEMPTS]
+    for standing in learners:
+        standing.lesson_title = titles.get(standing.lesson_key, "")
     return TemplateResponse(
         request,
         "h5p/admin/results.html",
@@ -98,6 +102,7 @@ def results(request, pk):
             "attempts": latest,
             "attempt_count": attempts.count(),
             "learner_count": attempts.values("enrollment__learner").distinct().count(),
+            "learners": learners,
             "distribution": score_distribution(content),
             "items": item_analysis(content),
         },

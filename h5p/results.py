@@ -16,7 +16,9 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from courses.models import LessonPage
+from learning.models import OutlineLesson
 
+from .grading import GRADING_LABELS, graded_score, grading_of
 from .models import H5PAttempt, H5PContent, H5PInteraction
 
 # xAPI separates the items of a multiple response with "[,]".
@@ -71,6 +73,54 @@ def finished_attempts(content: H5PContent) -> QuerySet[H5PAttempt]:
         .select_related("enrollment__learner")
         .order_by("-finished_at", "-pk")
     )
+
+
+@dataclass
+class LearnerResult:
+    """One learner's standing on the activity in one lesson, graded by that lesson's rule."""
+
+    learner: object
+    lesson_key: object
+    attempts: int
+    graded: object
+    grading_label: str
+
+    @property
+    def graded_percent(self) -> int | None:
+        return round(100 * self.graded) if self.graded is not None else None
+
+
+def learner_results(content: H5PContent) -> list[LearnerResult]:
+    """Per learner and lesson: finished attempts and the graded result the lesson's rule
+    gives (the result completion and the course score read), best first."""
+    scores: dict[tuple, list] = {}
+    learners = {}
+    for attempt in finished_attempts(content).order_by("finished_at", "pk").iterator(2000):
+        key = (attempt.enrollment_id, attempt.enrollment.outline_id, attempt.lesson_key)
+        learners[key] = attempt.enrollment.learner
+        if attempt.scaled_score is not None:
+            scores.setdefault(key, []).append(attempt.scaled_score)
+        else:
+            scores.setdefault(key, [])
+    rules = {
+        (outline_id, lesson_key): (activity_rules or {}).get(str(content.uuid))
+        for outline_id, lesson_key, activity_rules in OutlineLesson.objects.filter(
+            outline_id__in={key[1] for key in scores}
+        ).values_list("outline_id", "lesson_key", "activity_rules")
+    }
+    results = []
+    for key, attempt_scores in scores.items():
+        method = grading_of(rules.get((key[1], key[2])))
+        results.append(
+            LearnerResult(
+                learner=learners[key],
+                lesson_key=key[2],
+                attempts=len(attempt_scores),
+                graded=graded_score(method, attempt_scores),
+                grading_label=GRADING_LABELS[method],
+            )
+        )
+    return sorted(results, key=lambda r: (r.graded is None, -(r.graded or 0)))
 
 
 def lesson_titles(content: H5PContent) -> dict:

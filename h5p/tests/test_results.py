@@ -150,3 +150,17 @@ def test_platform_staff_see_every_universitys_results(client, tiny_content, play
     client.force_login(f.UserFactory(is_superuser=True, is_staff=True))
 
     assert client.get(results_url(tiny_content)).status_code == 200
+
+
+def test_each_learners_graded_result_follows_the_lessons_method(client, university, tiny_content):
+    setup = lesson_with_activity(university, tiny_content, activity={"grading": "average"})
+    record(setup, tiny_content, multichoice(tiny_content, raw=0))
+    record(setup, tiny_content, multichoice(tiny_content, raw=1))
+    staff_client(client, f.make_member("instructor", university))
+
+    response = client.get(results_url(tiny_content))
+
+    (standing,) = response.context["learners"]
+    assert standing.learner == setup.learner
+    assert (standing.attempts, standing.graded_percent) == (2, 50)
+    assert "50% (the average of all attempts)" in response.content.decode()
