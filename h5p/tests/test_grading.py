@@ -16,6 +16,7 @@ from h5p.services import H5PError
 from h5p.tests.conftest import lesson_with_activity
 from h5p.tests.test_completion import lesson_done, multichoice, record
 from learning.models import ActivityResult
+from tests import factories as f
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +197,18 @@ def test_the_lesson_page_shows_attempts_left_then_the_limit(university, tiny_con
     assert "You have used all 2 attempts at this activity." in page
     assert "data-h5p-activity" not in page
     assert "Your result: 50% (graded by the average of all attempts)." in page
+
+
+def test_the_lesson_editor_offers_the_grading_method_and_the_limit(
+    client, university, tiny_content
+):
+    setup = lesson_with_activity(
+        university, tiny_content, activity={"grading": "last", "max_attempts": 4}
+    )
+    client.force_login(f.UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[setup.lesson.pk]))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Graded by" in body and "the last attempt" in body and "Attempts allowed" in body
