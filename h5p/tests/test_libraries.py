@@ -206,3 +206,11 @@ def test_a_learner_cannot_delete_content(client, university, tiny_content):
 
     assert response.status_code in (302, 403, 404)
     assert H5PContent.objects.filter(pk=tiny_content.pk).exists()
+
+
+def test_missing_ids_answer_not_found_even_to_staff(client, tiny_content):
+    superuser_client(client)
+    missing = tiny_content.pk + 1000
+
+    for name in ("h5p_admin:results", "h5p_admin:content_delete", "h5p_admin:library_delete"):
+        assert client.get(reverse(name, kwargs={"pk": missing})).status_code == 404
