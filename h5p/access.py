@@ -17,7 +17,7 @@ from django.http import Http404
 
 from courses.models import LessonPage
 from learning.access import lesson_for_learner
-from universities.access import is_platform_staff, reach
+from universities.access import is_platform_staff, object_or_404, reach
 from universities.models import Role, University
 
 from .models import H5PContent
@@ -40,6 +40,30 @@ def may_install_libraries(user) -> bool:
 def contents_for_staff(user) -> QuerySet[H5PContent]:
     """The H5P content `user` may see in the admin and choose for a lesson."""
     return H5PContent.objects.filter(university__in=universities_for_upload(user))
+
+
+def content_for_staff(user, pk) -> H5PContent:
+    """One content `user` may manage (delete, say); another university's answers 404."""
+    return object_or_404(contents_for_staff(user).select_related("main_library"), pk=pk)
+
+
+def contents_for_results(user) -> QuerySet[H5PContent]:
+    """The content whose learners' results `user` may read: their universities as instructor.
+
+    Results name learners, so editors (who author but do not teach) do not see them.
+    """
+    return reach(user, Role.INSTRUCTOR).filter(H5PContent.objects.all())
+
+
+def content_results_for_staff(user, pk) -> H5PContent:
+    """One content's results, for its university's instructors; anything else answers 404."""
+    return object_or_404(contents_for_results(user).select_related("main_library"), pk=pk)
+
+
+def require_library_manager(user) -> None:
+    """The libraries screen and its actions are the platform's: 403 for everyone else."""
+    if not may_install_libraries(user):
+        raise PermissionDenied
 
 
 @dataclass(frozen=True)

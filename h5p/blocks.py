@@ -15,7 +15,15 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from learning.rules import FINISHED, PASSED, VIEWED, activity_passed, activity_rule
 
 from .access import play_token_issue
-from .selectors import LESSON_PAGE_ATTEMPTS, attempts_for_learner
+from .grading import (
+    GRADING_CHOICES,
+    GRADING_LABELS,
+    HIGHEST,
+    attempt_limit_of,
+    attempts_left,
+    grading_of,
+)
+from .selectors import LESSON_PAGE_ATTEMPTS, activity_standing, attempts_for_learner
 from .viewsets import h5p_content_chooser_viewset
 
 H5PContentChooserBlock = h5p_content_chooser_viewset.get_block_class(
@@ -54,6 +62,20 @@ class H5PActivityBlock(blocks.StructBlock):
         max_value=100,
         help_text=_("The score, in percent, that counts as passing this activity."),
     )
+    grading = blocks.ChoiceBlock(
+        label=_("Graded by"),
+        choices=GRADING_CHOICES,
+        default=HIGHEST,
+        required=False,
+        help_text=_("Which attempts make the result the pass mark and the course score use."),
+    )
+    max_attempts = blocks.IntegerBlock(
+        label=_("Attempts allowed"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Empty or 0 means no limit."),
+    )
 
     class Meta:
         icon = "form"
@@ -65,8 +87,16 @@ class H5PActivityBlock(blocks.StructBlock):
         return activity_id_of(value.get("content"))
 
     def activity_rule(self, value) -> dict:
-        """How this activity completes its lesson, in the shape `learning` stores it."""
-        return activity_rule(value.get("completion"), value.get("pass_mark"))
+        """How this activity completes its lesson, in the shape `learning` stores it, with
+        the grading method and attempt limit that `h5p` reads back when recording."""
+        rule = activity_rule(value.get("completion"), value.get("pass_mark"))
+        grading = grading_of({"grading": value.get("grading")})
+        if grading != HIGHEST:  # the default, as before methods existed
+            rule["grading"] = grading
+        limit = attempt_limit_of({"max_attempts": value.get("max_attempts")})
+        if limit:
+            rule["max_attempts"] = limit
+        return rule
 
     def clean(self, value):
         value = super().clean(value)
@@ -115,6 +145,16 @@ class H5PActivityBlock(blocks.StructBlock):
             )
             context["pass_mark"] = value.get("pass_mark")
             rule = self.activity_rule(value)
+            standing = (
+                activity_standing(user, content=content, lesson_key=lesson_key, rule=rule)
+                if lesson_key
+                else None
+            )
+            context["standing"] = standing
+            context["grading_label"] = GRADING_LABELS[grading_of(rule)]
+            context["max_attempts"] = attempt_limit_of(rule)
+            context["attempts_left"] = attempts_left(rule, standing.finished if standing else 0)
+            context["attempts_used_up"] = bool(standing and standing.used_up)
             for attempt in context["attempts"]:
                 # With a pass mark the lesson's rule says what passing is; else the player's.
                 passed = activity_passed(rule, attempt.scaled_score)

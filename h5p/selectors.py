@@ -3,8 +3,12 @@ data download."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
+from .grading import attempt_limit_of, graded_score, grading_of
 from .models import H5PAttempt, H5PContent, H5PInteraction, H5PUserData
 
 # The lesson page shows the latest few; the full record is for instructors' reports.
@@ -21,6 +25,50 @@ def attempts_for_learner(user, *, content: H5PContent, lesson_key) -> QuerySet[H
         lesson_key=lesson_key,
         finished_at__isnull=False,
     ).order_by("-finished_at", "-pk")
+
+
+def finished_scores(attempts: QuerySet[H5PAttempt]) -> list[Decimal]:
+    """The scaled scores of the finished attempts in `attempts`, oldest first."""
+    return [
+        score
+        for score in attempts.filter(finished_at__isnull=False)
+        .order_by("finished_at", "pk")
+        .values_list("scaled_score", flat=True)
+        if score is not None
+    ]
+
+
+@dataclass(frozen=True)
+class ActivityStanding:
+    """Where a learner stands on one activity of one lesson, by the lesson's rule."""
+
+    finished: int
+    graded: Decimal | None
+    has_open_attempt: bool
+    limit: int
+
+    @property
+    def used_up(self) -> bool:
+        """No attempt left and none in progress: a new one would be refused."""
+        return bool(self.limit) and self.finished >= self.limit and not self.has_open_attempt
+
+    @property
+    def graded_percent(self) -> int | None:
+        return round(100 * self.graded) if self.graded is not None else None
+
+
+def activity_standing(user, *, content: H5PContent, lesson_key, rule: dict | None):
+    """`user`'s finished attempts, graded result and attempts left on `content` in a lesson."""
+    attempts = H5PAttempt.objects.filter(
+        enrollment__learner=user, content=content, lesson_key=lesson_key
+    )
+    scores = finished_scores(attempts)
+    return ActivityStanding(
+        finished=attempts.filter(finished_at__isnull=False).count(),
+        graded=graded_score(grading_of(rule), scores),
+        has_open_attempt=attempts.filter(finished_at__isnull=True).exists(),
+        limit=attempt_limit_of(rule),
+    )
 
 
 def h5p_records_of(user) -> dict[str, list[dict]]:

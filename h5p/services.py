@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,8 +19,11 @@ from xapi.services import learner_agent, platform_authority, statement_store
 from xapi.validation import XAPIError
 
 from .archive import ArchiveLimits, ArchiveRejected
+from .grading import attempt_limit_of, graded_score, grading_of
+from .libraries import lessons_using_content, usage_of_library
 from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
 from .package import unpack_package
+from .selectors import finished_scores
 from .statements import (
     H5PError,
     duration_of,
@@ -124,6 +128,65 @@ def h5p_content_create(
     return content
 
 
+# --- removing what nothing uses ---------------------------------------------------------
+
+
+def _remove_folder_on_commit(relative: str) -> None:
+    # Files go only once the row is gone for good; a folder outside the root is never touched.
+    root = h5p_root().resolve()
+    folder = (root / relative).resolve()
+    if folder != root and folder.is_relative_to(root):
+        transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@transaction.atomic
+def h5p_library_delete(*, library: H5PLibrary) -> None:
+    """Uninstall a library no content and no other library uses; else `H5PError`, nothing
+    removed. Only platform staff reach this (libraries are shared by every university)."""
+    library = H5PLibrary.objects.select_for_update().get(pk=library.pk)
+    usage = usage_of_library(library)
+    if usage.contents:
+        raise H5PError(
+            "library_in_use",
+            _("%(library)s is used by %(count)s H5P activities; delete them first.")
+            % {"library": library, "count": len(usage.contents)},
+        )
+    if usage.needed_by:
+        raise H5PError(
+            "library_needed",
+            _("%(library)s is needed by %(others)s; delete those libraries first.")
+            % {"library": library, "others": ", ".join(str(lib) for lib in usage.needed_by)},
+        )
+    library.delete()
+    _remove_folder_on_commit(library.installed_path)
+
+
+@transaction.atomic
+def h5p_content_delete(*, content: H5PContent) -> None:
+    """Delete content that no lesson uses and no learner has attempted, with its files.
+
+    Refused (`H5PError`, nothing removed) while a lesson uses it, live, in a draft or in a
+    published outline, or while learners' attempts at it exist: those are their records.
+    """
+    content = H5PContent.objects.select_for_update().get(pk=content.pk)
+    lessons = lessons_using_content(content)
+    if lessons:
+        raise H5PError(
+            "content_in_use",
+            _("“%(title)s” is used in %(lessons)s; remove it from those lessons first.")
+            % {"title": content.title, "lessons": ", ".join(f"“{t}”" for t in lessons)},
+        )
+    if content.attempts.exists():
+        raise H5PError(
+            "content_attempted",
+            _("Learners have attempts at “%(title)s”; it is kept with their records.")
+            % {"title": content.title},
+        )
+    folder = content.folder
+    content.delete()
+    _remove_folder_on_commit(folder)
+
+
 # --- the player's saved state -----------------------------------------------------------
 
 
@@ -215,7 +278,10 @@ def _drop_compound_interaction_type(statement: dict) -> None:
         del statement["object"]["definition"]["interactionType"]
 
 
-def _open_attempt(enrollment, content: H5PContent, lesson_key) -> H5PAttempt:
+def _open_attempt(enrollment, content: H5PContent, lesson_key, rule: dict) -> H5PAttempt:
+    # One learner's statements are recorded one at a time (the enrollment row is the lock),
+    # so two first statements sent together cannot both open an attempt past the limit.
+    type(enrollment).objects.select_for_update().filter(pk=enrollment.pk).first()
     attempt = (
         H5PAttempt.objects.select_for_update()
         .filter(enrollment=enrollment, content=content, lesson_key=lesson_key, finished_at=None)
@@ -223,6 +289,15 @@ def _open_attempt(enrollment, content: H5PContent, lesson_key) -> H5PAttempt:
         .first()
     )
     if attempt is None:
+        limit = attempt_limit_of(rule)
+        finished = H5PAttempt.objects.filter(
+            enrollment=enrollment, content=content, lesson_key=lesson_key, finished_at__isnull=False
+        ).count()
+        if limit and finished >= limit:
+            raise H5PError(
+                "attempt_limit",
+                _("You have used all %(limit)s attempts at this activity.") % {"limit": limit},
+            )
         attempt = H5PAttempt.objects.create(
             enrollment=enrollment, content=content, lesson_key=lesson_key, started_at=timezone.now()
         )
@@ -272,12 +347,14 @@ def h5p_statement_record(
     university_id = home.university_id if home else content.university_id
     lesson_key = outline_lesson.lesson_key
     activity_id = str(content.uuid)
+    rule = (outline_lesson.activity_rules or {}).get(activity_id) or {}
     try:
         with transaction.atomic():
             if statement_recorded(learner=user, statement_id=statement_id):
                 return RecordedStatement(statement_id, finished, scaled, duplicate=True)
+            # Opened (or refused at the limit) before anything is stored.
+            attempt = _open_attempt(enrollment, content, lesson_key, rule)
             statement_store(prepared, authority=platform_authority(), university_id=university_id)
-            attempt = _open_attempt(enrollment, content, lesson_key)
             if interaction is not None:
                 H5PInteraction.objects.create(
                     attempt=attempt, statement_id=statement_id, **interaction
@@ -293,11 +370,20 @@ def h5p_statement_record(
                 attempt.statement_id = statement_id
                 attempt.full_clean()
                 attempt.save()
+                graded = graded_score(
+                    grading_of(rule),
+                    finished_scores(
+                        H5PAttempt.objects.filter(
+                            enrollment=enrollment, content=content, lesson_key=lesson_key
+                        )
+                    ),
+                )
                 activity_result_record(
                     enrollment=enrollment,
                     lesson_key=lesson_key,
                     activity_id=activity_id,
                     scaled_score=scaled,
+                    graded_scaled_score=graded,
                 )
             else:
                 # Any statement shows the learner opened the activity (the lesson page sends

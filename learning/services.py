@@ -345,21 +345,31 @@ def activity_view_record(*, enrollment: Enrollment, lesson_key, activity_id: str
 
 @transaction.atomic
 def activity_result_record(
-    *, enrollment: Enrollment, lesson_key, activity_id: str, scaled_score: Decimal
+    *,
+    enrollment: Enrollment,
+    lesson_key,
+    activity_id: str,
+    scaled_score: Decimal,
+    graded_scaled_score: Decimal | None = None,
 ) -> ActivityResult:
     """Record a finished interactive activity (H5P) and its scaled score (0..1); keeps the best.
 
+    An activity graded by another method (average, first or last attempt) passes its graded
+    result as `graded_scaled_score`: that result replaces the kept one (ADR 0044).
     The lesson completes when the activity meets its block's condition (a wrong answer does
     not pass a pass mark). The score comes from the learner's browser and can be forged;
     courses that must not rely on it set `completion_server_graded_only`.
     """
     scaled_score = Decimal(str(scaled_score))
-    if not Decimal("0") <= scaled_score <= Decimal("1"):
+    graded = None if graded_scaled_score is None else Decimal(str(graded_scaled_score))
+    if not all(Decimal("0") <= s <= Decimal("1") for s in (scaled_score, graded) if s is not None):
         raise LearningError("bad_score", _("A scaled score lies between 0 and 1."))
     lesson, result = _activity_result_for_update(enrollment, lesson_key, activity_id)
     now = timezone.now()
     result.attempts += 1
-    result.best_scaled_score = max(result.best_scaled_score or scaled_score, scaled_score)
+    result.best_scaled_score = (
+        max(result.best_scaled_score or scaled_score, scaled_score) if graded is None else graded
+    )
     result.finished_at = result.finished_at or now
     result.viewed_at = result.viewed_at or now
     result.save(update_fields=["attempts", "best_scaled_score", "finished_at", "viewed_at"])

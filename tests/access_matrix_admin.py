@@ -244,6 +244,19 @@ ADMIN_ROWS = {
         A_AUTHORS, others=frozenset({DENIED}), kwargs=lambda fx: {"pk": fx.h5p_a.pk}
     ),
     "h5p_content_chooser:chosen_multiple": chosen_multiple(lambda fx: fx.h5p_a),
+    # A's activity: results for A's instructors, deletion for its authors, 404 to others.
+    "h5p_admin:results": admin(
+        A_AUTHORS, others=frozenset({DENIED}), kwargs=lambda fx: {"pk": fx.h5p_a.pk}
+    ),
+    "h5p_admin:results_csv": admin(
+        A_AUTHORS, others=frozenset({DENIED}), kwargs=lambda fx: {"pk": fx.h5p_a.pk}
+    ),
+    "h5p_admin:content_delete": admin(
+        A_AUTHORS, others=frozenset({DENIED}), kwargs=lambda fx: {"pk": fx.h5p_a.pk}
+    ),
+    # Libraries are the platform's: staff only.
+    "h5p_admin:libraries": STAFF_ONLY,
+    "h5p_admin:library_delete": on_a({"staff"}, kwargs=lambda fx: {"pk": fx.h5p_a.main_library_id}),
     # --- Reports ---------------------------------------------------------------------------
     "wagtailadmin_reports:locked_pages": admin({"editor_b", "staff"}),
     "wagtailadmin_reports:locked_pages_results": admin({"editor_b", "staff"}),

@@ -100,8 +100,11 @@ def test_user_data_requests_never_make_a_server_error(
             url, urlencode(form), content_type="application/x-www-form-urlencoded"
         )
     assert response.status_code < 500, response.content
-    if response.status_code >= 400 and response.status_code != 404:
+    # A data type of "/" (sent as %2F) routes to the package files, which answer only GET: 405.
+    if response.status_code >= 400 and response.status_code not in (404, 405):
         assert response.json()["message"]
+    assert H5PUserData.objects.count() <= before + 1
+    if response.status_code >= 400:
         assert H5PUserData.objects.count() == before
 
 
