@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
+from wagtail.views import serve as wagtail_serve
 
 from universities.models import University
 
-from . import selectors
+from . import routing, selectors
 from .models import Level
 
 
@@ -35,3 +36,9 @@ def catalogue(request):
             "query_string": urlencode(kept),
         },
     )
+
+
+def serve_page(request, path):
+    """Wagtail's page view, routed from the remembered routes when they still hold."""
+    routing.page_route_prepare(request, path)
+    return wagtail_serve(request, path)

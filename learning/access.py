@@ -23,15 +23,16 @@ def enrollment_for_learner(user, enrollment_id) -> Enrollment:
     return object_or_404(enrollments, pk=enrollment_id)
 
 
-def lesson_for_learner(user, lesson: LessonPage) -> Enrollment:
+def lesson_for_learner(user, lesson: LessonPage, *, course=None) -> Enrollment:
     """The enrollment that lets `user` study `lesson` (any translation of it).
 
     Withdrawn learners and people not enrolled are refused; course staff use
-    `course_staff_can_preview` instead.
+    `course_staff_can_preview` instead. `course`, the lesson's course when the caller has
+    already read it, saves looking it up again.
     """
     if not user.is_authenticated:
         raise PermissionDenied
-    course_key = _course_key_of(lesson)
+    course_key = course.translation_key if course is not None else _course_key_of(lesson)
     enrollment = (
         Enrollment.objects.select_related("outline", "run")
         .filter(learner=user, outline__course_key=course_key)

@@ -52,7 +52,7 @@ def serve_lesson_page(request, page: LessonPage):
     course = CoursePage.objects.ancestor_of(page).first()
     enrollment = None
     try:
-        enrollment = lesson_for_learner(request.user, page)
+        enrollment = lesson_for_learner(request.user, page, course=course)
     except PermissionDenied:
         if course is None or not course_staff_can_preview(request.user, course):
             return _lesson_locked(request, page, course)

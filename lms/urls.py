@@ -6,11 +6,12 @@ Language-neutral endpoints (admin, APIs, xAPI, verification documents, health) s
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import views as course_views
 from universities import admin_views as isolated_admin
 from uploads import views as uploads_views
 
@@ -97,6 +98,9 @@ urlpatterns += i18n_patterns(
     path("reports/", include("reports.site_urls")),
     path("catalogue/", include("courses.urls")),
     path("offline/", include("offline.urls")),
+    # Wagtail's page view, with routes remembered between requests (courses.routing); its
+    # `_util/` pages (password-protected pages, front-end login) stay Wagtail's.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", course_views.serve_page, name="page_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

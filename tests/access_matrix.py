@@ -347,6 +347,8 @@ ROWS: dict[str, Row] = {
     "offline_web_manifest": public(OK),
     "courses:catalogue": public(),
     "wagtail_serve": public(OK, REDIRECT, DENIED, LOGIN, url=lambda fx: fx.lesson_a.url),
+    # The same page view, routed from remembered routes (courses.routing): answers first.
+    "page_serve": public(OK, REDIRECT, DENIED, LOGIN, url=lambda fx: fx.lesson_a.url),
     "set_language": public(OK, REDIRECT, INVALID),
     "healthz": public(),
     # --- A learner's own data (privacy): everyone signed in sees their own, nobody else's;

@@ -3,10 +3,12 @@ course, opens its lessons offline, marks one complete and answers a quiz; back o
 queued work is graded on the server and recorded exactly once, even when the same queue is
 sent again from two tabs."""
 
+from playwright.sync_api import Error as PlaywrightError
+
 from learning import services as learning
 from learning.models import Enrollment, LessonProgress, QuizAttempt
 from offline.models import OfflineSubmission
-from tests.factories import lessons_of, make_member
+from tests.factories import lessons_of, make_member, publish
 
 from .conftest import assert_accessible
 from .content import course_with_quiz
@@ -95,3 +97,46 @@ def test_a_saved_course_works_offline_and_is_graded_once_back_online(page_as):
     completed = page.locator("section[aria-labelledby='completed']")
     assert "Foundations of AI" in completed.inner_text()
     assert "score 100%" in completed.inner_text()
+
+
+def test_a_saved_copy_follows_a_republished_course_and_can_be_removed(page_as):
+    """The copy on the device is replaced when the course is republished (its manifest's
+    version changes), and once removed its lessons no longer open offline."""
+    course = course_with_quiz(title="Offline updates")
+    learner = make_member("learner", course.university)
+    learning.enrollment_create(learner=learner, run=course.runs.first())
+    reading = lessons_of(course)[0]
+    page = page_as(learner)
+
+    page.goto(course.url)
+    page.get_by_role("link", name="Save for offline use").click()
+    save_page = page.url
+    page.get_by_role("button", name="Save for offline use").click()
+    page.locator("#offline-status[data-saved='true']").wait_for()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    # The author republishes the lesson; the next page read online refreshes the copy.
+    reading.body = [{"type": "rich_text", "value": "<p>Rewritten after saving.</p>"}]
+    publish(reading)
+    page.goto(lessons_of(course)[1].url)
+    page.locator("#offline-status[data-ready='true']").wait_for()
+    page.get_by_text("The saved copy was updated to the latest version").wait_for()
+    page.context.set_offline(True)
+    page.goto(reading.url)
+    page.get_by_text("Rewritten after saving.").wait_for()
+
+    # Removed from the device: offline, the lesson is no longer there to open.
+    page.context.set_offline(False)
+    page.goto(save_page)
+    page.get_by_role("button", name="Remove from this device").click()
+    page.get_by_text("Removed from this device.").wait_for()
+    assert page.evaluate("caches.keys()") == []
+    page.context.set_offline(True)
+    response = None
+    try:
+        response = page.goto(reading.url)
+    except PlaywrightError as error:  # an uncached page offline is a network error
+        assert "ERR_INTERNET_DISCONNECTED" in str(error) or "ERR_FAILED" in str(error)
+    if response is not None:
+        assert "Rewritten after saving." not in page.content()
+    page.context.set_offline(False)

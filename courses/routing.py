@@ -1,0 +1,77 @@
+"""Page routes remembered between requests, so a lesson costs one page query, not one per level.
+
+Wagtail finds a page by walking the tree from the site's root, two queries a level (the
+child by slug, then its specific row): nine for a lesson at Home → University → Course →
+Module → Lesson. Here the answer of a walk is kept in the cache under the site, the language
+and the path, and the next request loads the page by its primary key in one query.
+
+A remembered route is never trusted: the page is loaded only if it is still live, still at
+the same `url_path` and still in the same locale, so a page unpublished, moved, renamed or
+deleted falls back to the walk at once, and nothing has to invalidate the cache. Only routes
+to a page of the reader's own language are kept; a page served in another language (no
+translation yet) is walked every time, so the translation is served the moment it exists.
+Privacy restrictions and the learner's gates run after routing, as before (ADR 0048).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+from wagtail.url_routing import RouteResult
+
+# A route is checked on every use, so the lifetime only bounds how long an unused one lingers.
+ROUTE_SECONDS = 6 * 60 * 60
+
+
+def _route_key(site: Site, language: str, path: str) -> str:
+    digest = hashlib.sha256(f"{site.pk}:{site.root_page_id}:{language}:{path}".encode()).hexdigest()
+    return f"ilm:route:{digest}"
+
+
+def _page_still_at(entry) -> Page | None:
+    """The remembered page, if it is still live at the same address in the same locale."""
+    try:
+        page_id, content_type_id, url_path, locale_id = entry
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except (TypeError, ValueError, ContentType.DoesNotExist):
+        return None  # an entry written by another version of this code
+    if model is None or not issubclass(model, Page):
+        return None
+    # With its locale: every page reads it (the document's language, the language links).
+    pages = model.objects.select_related("locale")
+    return pages.filter(pk=page_id, live=True, url_path=url_path, locale_id=locale_id).first()
+
+
+def _worth_keeping(route) -> bool:
+    page, args, kwargs = route
+    if args or kwargs or not page.live:
+        return False  # a sub-route of a routable page, or a preview of a draft
+    try:
+        return page.locale_id == Locale.get_active().pk
+    except Locale.DoesNotExist:
+        return False
+
+
+def page_route_prepare(request, path: str) -> None:
+    """Give Wagtail's `Page.route_for_request` the route for `path`, from the cache when a
+    remembered one still holds, else from Wagtail's own walk (which is then remembered)."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return  # Wagtail answers 404 itself
+    language = translation.get_language() or ""
+    key = _route_key(site, language, path)
+    entry = cache.get(key)
+    page = _page_still_at(entry) if entry is not None else None
+    if page is not None:
+        request._wagtail_route_for_request = RouteResult(page)
+        return
+    route = Page.route_for_request(request, path)
+    if route is not None and _worth_keeping(route):
+        page = route[0]
+        cache.set(
+            key, (page.pk, page.content_type_id, page.url_path, page.locale_id), ROUTE_SECONDS
+        )
