@@ -14,21 +14,14 @@ from hypothesis import strategies as st
 from certificates.models import Credential
 from certificates.registrar_views import MAX_REASON_CHARS
 from tests.factories import UniversityFactory, make_member
+from tests.strategies import awkward_text
+from tests.strategies import numberish as numberish_strings
 
 LIST = "/certificates/manage/"
 FUZZ = settings(max_examples=30, deadline=None)
 
-awkward = st.text(
-    alphabet=st.one_of(
-        st.sampled_from("0123456789²³٣%_\\-+ eE.\x00\t\n\r\u202e\u0301"),
-        st.characters(codec="utf-8", exclude_categories=["Cs"]),
-    ),
-    max_size=60,
-)
-numberish = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["0", "-1", "1e9", "last", "²", "١", "9" * 5000, " 2 ", "NaN", ""]),
-)
+awkward = awkward_text("0123456789²³٣%_\\-+ eE.\x00\t\n\r\u202e\u0301", max_size=60)
+numberish = numberish_strings(["last", "١"])
 
 
 @pytest.fixture

@@ -16,20 +16,13 @@ from reports import services
 from reports.access import ReportScope
 from reports.filters import parse_report_filters
 from reports.models import ApiToken, ScheduledReport
+from tests.strategies import awkward_text
+from tests.strategies import numberish as numberish_strings
 
 FUZZ = settings(max_examples=40, deadline=None)
 
-awkward = st.text(
-    alphabet=st.one_of(
-        st.sampled_from("0123456789²³٣५-+ eE.\x00\t\n\r\u202e\u0301"),
-        st.characters(codec="utf-8", exclude_categories=["Cs"]),
-    ),
-    max_size=40,
-)
-numberish = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["0", "-1", "1e9", "²", "١٢", "9" * 5000, " 7 ", "7\x00", "NaN", ""]),
-)
+awkward = awkward_text()
+numberish = numberish_strings()
 field = st.one_of(numberish, awkward)
 
 
