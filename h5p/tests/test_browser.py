@@ -5,6 +5,7 @@ published so the learning outline records the activity) and served by the site i
 (`courses.wagtail_hooks` -> `courses.views.serve_lesson_page`) to an enrolled learner.
 """
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from playwright.sync_api import expect, sync_playwright
 from h5p.blocks import activity_id_of
 from h5p.management.commands.h5p_player_install import TARGET, install_player
 from h5p.models import H5PUserData
+from h5p.services import h5p_content_create
 from h5p.tests.conftest import ActivityLesson
+from h5p.tests.test_player import with_core_api
 from learning import services as learning
 from learning.models import ActivityResult, Enrollment, LessonProgress, OutlineLesson
 from tests import factories as f
@@ -165,3 +168,31 @@ def test_activity_cannot_read_the_session_and_resumes_its_state(
     page.locator("iframe[data-h5p-activity]").scroll_into_view_if_needed()
     activity = page.frame_locator("iframe[data-h5p-activity]")
     expect(activity.locator(".ilm-tiny-quiz-status")).to_have_text("Answered before")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_package_whose_library_declares_core_api_1_28_imports_and_plays(
+    settings, live_server, browser, player_installed, university
+):
+    """Today's H5P releases declare core API 1.28 (issue 17): such a package is accepted
+    because the bundled player provides it, and plays and scores in the lesson page."""
+    settings.SITE_URL = live_server.url
+    content = h5p_content_create(
+        source=io.BytesIO(with_core_api(1, 28)),
+        filename="current-release.h5p",
+        university=university,
+        may_install_libraries=True,
+    )
+    library = content.main_library
+    assert library.metadata["coreApi"] == {"majorVersion": 1, "minorVersion": 28}
+    setup = lesson_page_with_activity(university, content)
+    page = logged_in_context(browser, live_server, setup.learner).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    activity = open_lesson(page, setup.lesson)
+    activity.locator("button.ilm-tiny-quiz-answer").click()
+    page.wait_for_selector("[data-h5p-status][data-h5p-finished='true']")
+    result = ActivityResult.objects.get(enrollment=setup.enrollment)
+    assert result.best_scaled_score == Decimal("0.75")
+    assert errors == []
