@@ -21,7 +21,7 @@ from .access import (
     universities_for_upload,
 )
 from .archive import ArchiveRejected
-from .forms import H5PUploadForm
+from .forms import H5PReplaceForm, H5PUploadForm
 from .libraries import lessons_using_content, library_usage, usage_of_library
 from .models import H5PLibrary
 from .results import (
@@ -35,7 +35,13 @@ from .results import (
     score_distribution,
     spreadsheet_safe,
 )
-from .services import H5PError, h5p_content_create, h5p_content_delete, h5p_library_delete
+from .services import (
+    H5PError,
+    h5p_content_create,
+    h5p_content_delete,
+    h5p_content_replace,
+    h5p_library_delete,
+)
 
 
 def _require_uploader(user) -> None:
@@ -152,6 +158,40 @@ def content_delete(request, pk):
             "lessons": lessons_using_content(content),
             "attempted": content.attempts.exists(),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def content_replace(request, pk):
+    """Upload a new version of an activity's package; lessons, results and attempts stay."""
+    content = content_for_staff(request.user, pk)
+    form = H5PReplaceForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        package = form.cleaned_data["package"]
+        try:
+            h5p_content_replace(
+                content=content,
+                source=package,
+                filename=package.name,
+                uploaded_by=request.user,
+                may_install_libraries=bool(form.cleaned_data.get("install_libraries"))
+                and may_install_libraries(request.user),
+            )
+        except ArchiveRejected as exc:
+            form.add_error("package", exc.message)
+        else:
+            messages.success(
+                request,
+                _("H5P activity “%(title)s” replaced by the new version.")
+                % {"title": content.title},
+            )
+            return redirect("h5p_admin:index")
+    status = 400 if form.is_bound and form.errors else 200
+    return TemplateResponse(
+        request,
+        "h5p/admin/content_replace.html",
+        {"form": form, "content": content, "lessons": lessons_using_content(content)},
+        status=status,
     )
 
 

@@ -34,3 +34,28 @@ class H5PUploadForm(forms.Form):
         if package.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than the upload limit."))
         return package
+
+
+class H5PReplaceForm(forms.Form):
+    """A new version of an activity's package (the same content type, exported again)."""
+
+    package = forms.FileField(
+        label=_("H5P file"),
+        help_text=_("The same activity exported again from its H5P editor, with its libraries."),
+    )
+    install_libraries = forms.BooleanField(
+        label=_("Install the libraries this package brings"),
+        required=False,
+        help_text=_("Libraries are code that runs for every learner. Only platform staff may."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_install_libraries(user):
+            del self.fields["install_libraries"]
+
+    def clean_package(self):
+        package = self.cleaned_data["package"]
+        if package.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than the upload limit."))
+        return package

@@ -37,7 +37,13 @@ from .statements import (
 from .storage import h5p_root
 from .validation import LibraryRef
 
-__all__ = ["H5PError", "RecordedStatement", "h5p_content_create", "h5p_statement_record"]
+__all__ = [
+    "H5PError",
+    "RecordedStatement",
+    "h5p_content_create",
+    "h5p_content_replace",
+    "h5p_statement_record",
+]
 
 # Namespace of the ids under which the player's statements are stored (see `_statement_id`).
 STATEMENT_ID_NAMESPACE = uuid.UUID("7d0f3c5e-41b8-4f57-9a4e-1f0b6f6b2a11")
@@ -54,6 +60,36 @@ def _installed_libraries() -> dict[LibraryRef, int]:
             "machine_name", "major_version", "minor_version", "patch_version"
         )
     }
+
+
+def _libraries_record(manifest, uploaded_by) -> H5PLibrary:
+    """Record the libraries the package installs; return its main library, which must be a
+    runnable content type."""
+    for library in manifest.libraries_to_install:
+        H5PLibrary.objects.update_or_create(
+            machine_name=library.ref.machine_name,
+            major_version=library.ref.major,
+            minor_version=library.ref.minor,
+            defaults={
+                "patch_version": library.patch,
+                "title": library.title[:255],
+                "runnable": library.data.get("runnable") == 1,
+                "metadata": library.data,
+                "installed_path": f"libraries/{library.ref.folder_name}",
+                "installed_by": uploaded_by,
+            },
+        )
+    main = manifest.main_library
+    main_library = H5PLibrary.objects.get(
+        machine_name=main.machine_name, major_version=main.major, minor_version=main.minor
+    )
+    if not main_library.runnable:
+        raise ArchiveRejected(
+            "main-library-not-runnable",
+            _("The main library %(main)s is not a runnable content type.") % {"main": main},
+            "h5p.json",
+        )
+    return main_library
 
 
 def h5p_content_create(
@@ -86,30 +122,7 @@ def h5p_content_create(
     )
     try:
         with transaction.atomic():
-            for library in manifest.libraries_to_install:
-                H5PLibrary.objects.update_or_create(
-                    machine_name=library.ref.machine_name,
-                    major_version=library.ref.major,
-                    minor_version=library.ref.minor,
-                    defaults={
-                        "patch_version": library.patch,
-                        "title": library.title[:255],
-                        "runnable": library.data.get("runnable") == 1,
-                        "metadata": library.data,
-                        "installed_path": f"libraries/{library.ref.folder_name}",
-                        "installed_by": uploaded_by,
-                    },
-                )
-            main = manifest.main_library
-            main_library = H5PLibrary.objects.get(
-                machine_name=main.machine_name, major_version=main.major, minor_version=main.minor
-            )
-            if not main_library.runnable:
-                raise ArchiveRejected(
-                    "main-library-not-runnable",
-                    _("The main library %(main)s is not a runnable content type.") % {"main": main},
-                    "h5p.json",
-                )
+            main_library = _libraries_record(manifest, uploaded_by)
             content = H5PContent(
                 uuid=content_uuid,
                 university=university,
@@ -126,6 +139,71 @@ def h5p_content_create(
         raise
     files.finish()
     return content
+
+
+def h5p_content_replace(
+    *,
+    content: H5PContent,
+    source: str | BinaryIO,
+    filename: str | None,
+    uploaded_by=None,
+    may_install_libraries: bool,
+    limits: ArchiveLimits | None = None,
+) -> H5PContent:
+    """Put a new version of the same activity in `content`'s place, as an author exporting it
+    again from their H5P editor would: the lessons that use it, its results and its learners'
+    attempts stay; the files are the new package's.
+
+    The package must be of the same content type (main library machine name; its version may
+    be newer). Saved player states are dropped, since they describe the old version. Raises
+    `ArchiveRejected`; a refused package leaves the content, its files and its rows as they were.
+    """
+    root = h5p_root()
+    key = f"{content.uuid}-{uuid.uuid4().hex[:12]}"
+    manifest, files = unpack_package(
+        source,
+        root=root,
+        content_key=key,
+        installed=_installed_libraries(),
+        may_install_libraries=may_install_libraries,
+        filename=filename,
+        limits=limits,
+    )
+    try:
+        with transaction.atomic():
+            current = (
+                H5PContent.objects.select_for_update()
+                .select_related("main_library")
+                .get(pk=content.pk)
+            )
+            if manifest.main_library.machine_name != current.main_library.machine_name:
+                raise ArchiveRejected(
+                    "different-content-type",
+                    _(
+                        "This package is a %(new)s activity, and “%(title)s” is %(old)s. "
+                        "Upload it as a new activity instead."
+                    )
+                    % {
+                        "new": manifest.main_library.machine_name,
+                        "title": current.title,
+                        "old": current.main_library.machine_name,
+                    },
+                    "h5p.json",
+                )
+            main_library = _libraries_record(manifest, uploaded_by)
+            old_folder = current.folder
+            current.main_library = main_library
+            current.language = manifest.language[:10]
+            current.folder = f"content/{key}"
+            current.full_clean()
+            current.save(update_fields=["main_library", "language", "folder"])
+            H5PUserData.objects.filter(content=current).delete()
+            _remove_folder_on_commit(old_folder)
+    except BaseException:
+        files.rollback()
+        raise
+    files.finish()
+    return current
 
 
 # --- removing what nothing uses ---------------------------------------------------------

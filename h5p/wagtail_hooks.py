@@ -21,6 +21,7 @@ def register_h5p_admin_urls():
         path("<int:pk>/results/", admin_views.results, name="results"),
         path("<int:pk>/results.csv", admin_views.results_csv, name="results_csv"),
         path("<int:pk>/delete/", admin_views.content_delete, name="content_delete"),
+        path("<int:pk>/replace/", admin_views.content_replace, name="content_replace"),
         path("libraries/", admin_views.library_list, name="libraries"),
         path("libraries/<int:pk>/delete/", admin_views.library_delete, name="library_delete"),
     ]

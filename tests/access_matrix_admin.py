@@ -256,6 +256,9 @@ ADMIN_ROWS = {
     "h5p_admin:content_delete": admin(
         A_AUTHORS, others=frozenset({DENIED}), kwargs=lambda fx: {"pk": fx.h5p_a.pk}
     ),
+    "h5p_admin:content_replace": admin(
+        A_AUTHORS, others=frozenset({DENIED}), kwargs=lambda fx: {"pk": fx.h5p_a.pk}
+    ),
     # Libraries are the platform's: staff only.
     "h5p_admin:libraries": STAFF_ONLY,
     "h5p_admin:library_delete": on_a({"staff"}, kwargs=lambda fx: {"pk": fx.h5p_a.main_library_id}),
