@@ -164,7 +164,11 @@ def test_a_strange_lang_parameter_never_fails(client, issued, value):
 
 def test_the_linkedin_url_leaves_out_a_date_it_cannot_read():
     url = verification_display.linkedin_add_url(
-        name="AI & ethics", organization="TNU", issued="soon", url="https://x/v/1/", credential_id="1"
+        name="AI & ethics",
+        organization="TNU",
+        issued="soon",
+        url="https://x/v/1/",
+        credential_id="1",
     )
     query = parse_qs(urlsplit(url).query)
     assert query["name"] == ["AI & ethics"] and "issueYear" not in query
