@@ -26,6 +26,7 @@ from .verification import (
     Verdict,
     VerificationResult,
     parse_credential,
+    parse_date,
     verify_credential,
 )
 
@@ -96,6 +97,8 @@ def _summary(document: dict | None) -> dict:
         "achievement_name": achievement.get("name", ""),
         "credential_name": document.get("name", ""),
         "valid_from": str(document.get("validFrom", ""))[:10],
+        # For the reader's own date format; None when the credential's date is unreadable.
+        "valid_from_date": getattr(parse_date(document.get("validFrom")), "date", lambda: None)(),
     }
 
 

@@ -14,10 +14,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import formats, translation
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
+from wagtail.images.forms import get_image_form
 from wagtail.models import Collection
 
 from certificates import policies
@@ -213,3 +215,21 @@ def test_the_certificate_renders_in_each_script_with_its_fonts(
     if course_language == "zh-hans":
         cjk = [font for font in fonts if font["family"] == "Noto Sans CJK SC"]
         assert cjk and set(title) <= cjk[0]["inked"] | set().union(*(f["inked"] for f in cjk))
+
+
+@pytest.mark.parametrize(
+    "name, content", [("logo.png", b"%PDF-1.7 not a picture"), ("logo.exe", b"MZ\x90\x00")]
+)
+def test_a_logo_that_is_not_an_image_is_refused_clearly(db, name, content):
+    # A university's logo is a Wagtail image: its upload form checks the file is one.
+    form_class = get_image_form(get_image_model())
+    with translation.override("ru"):
+        form = form_class(
+            data={"title": "Logo", "collection": Collection.get_first_root_node().pk},
+            files={"file": SimpleUploadedFile(name, content)},
+        )
+        assert not form.is_valid()
+        message = " ".join(form.errors["file"])
+    assert message and "Traceback" not in message
+    assert re.search("[а-яА-Я]", message), message  # in the reader's language
+    assert not get_image_model().objects.exists()

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import formats, translation
 
 from certificates import services, verification_display
 from certificates.pdf import verification_url
@@ -146,6 +147,9 @@ def test_each_language_link_leads_to_that_language_of_the_same_page(client, issu
 def test_the_chosen_language_is_remembered(client, issued):
     response, body = page(client, issued, lang="ru")
     assert '<html lang="ru"' in body and "Проверка сертификата" in body
+    issued_on = datetime.fromisoformat(json.loads(issued.signed_json)["validFrom"]).date()
+    with translation.override("ru"):
+        assert formats.date_format(issued_on, "DATE_FORMAT") in body  # the reader's date
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
     # Back at the printed address (no ?lang=), the page stays in Russian.
     _response, again = page(client, issued)
