@@ -120,11 +120,16 @@ def certificate_context(credential: Credential) -> dict:
     with translation.override(learner_language):
         issued_on = formats.date_format(credential.issued_at.date(), "DATE_FORMAT")
     university = credential.university
+    # A joint program's partners are those who endorsed the credential (services.py signs an
+    # endorsement per partner); a course certificate has none to look up.
+    endorsements = (
+        credential.endorsements.select_related("university__logo").order_by("university__code")
+        if credential.kind == Credential.Kind.PROGRAM
+        else ()
+    )
     partners = [
         _university_entry(endorsement.university, credential.language)
-        for endorsement in credential.endorsements.select_related("university__logo").order_by(
-            "university__code"
-        )
+        for endorsement in endorsements
     ]
     signatory_name, signatory_title = certificate_signatory(university)
     return {
@@ -133,7 +138,7 @@ def certificate_context(credential: Credential) -> dict:
         "issuer_name": document.get("issuer", {}).get("name", ""),
         "issuer": _university_entry(university, credential.language),
         "partners": partners,
-        "is_joint": credential.kind == Credential.Kind.PROGRAM and bool(partners),
+        "is_joint": bool(partners),
         "recipient_name": credential.recipient_name,
         "achievement_name": achievement.get("name", ""),
         "achievement_name_en": related.get("name") or achievement.get("name", ""),

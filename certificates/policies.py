@@ -72,6 +72,8 @@ def credential_policy_set(
 
 def certificate_signatory(university: University) -> tuple[str, str]:
     """The (name, title) printed in the signature area of `university`'s certificates."""
+    if university.pk is None:
+        return ("", "")  # an unsaved university (the PDF benchmark's) has chosen nothing
     policy = CredentialPolicy.objects.filter(university=university).first()
     return (policy.signatory_name, policy.signatory_title) if policy else ("", "")
 
