@@ -45,7 +45,9 @@ class SiteLocaleMiddleware(LocaleMiddleware):
         if language_neutral(request.path_info):
             self._remember_set_language(request, response)
             chosen = self._chosen_by_query(request)
-            if chosen and response.status_code < 400:
+            # Pages only: an API answer (xAPI, reports) does not set a reader's language.
+            is_page = response.get("Content-Type", "").startswith("text/html")
+            if chosen and is_page and response.status_code < 400:
                 self._remember_choice(request, response, chosen)
             return response
         if response.status_code == 404 and self._unknown_language_prefix(request.path_info):
@@ -67,19 +69,19 @@ class SiteLocaleMiddleware(LocaleMiddleware):
             cls._remember_choice(request, response, prefixed)
 
     @staticmethod
-    def _remember_choice(request, response, prefixed: str) -> None:
+    def _remember_choice(request, response, language: str) -> None:
         if (
-            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == prefixed
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == language
             or settings.LANGUAGE_COOKIE_NAME in response.cookies  # set by a login, say
         ):
             return
-        language_cookie_set(response, prefixed)
+        language_cookie_set(response, language)
         # A switch is a move from one of our languages to another; a browser without the
         # cookie (a new device, say) has not chosen against the account's language.
         before = language_served(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         user = getattr(request, "user", None)
         if before and user is not None and user.is_authenticated:
-            user_language_set(user=user, language=prefixed)
+            user_language_set(user=user, language=language)
 
     @staticmethod
     def _remember_set_language(request, response) -> None:

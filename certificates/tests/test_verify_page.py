@@ -176,3 +176,17 @@ def test_the_linkedin_url_leaves_out_a_date_it_cannot_read():
     )
     query = parse_qs(urlsplit(url).query)
     assert query["name"] == ["AI & ethics"] and "issueYear" not in query
+
+
+def test_lang_on_the_signed_json_sets_no_language(client, issued):
+    response = client.get(f"/verify/{issued.pk}.json", {"lang": "ru"})
+    assert response.status_code == 200
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_a_signed_in_reader_switching_language_keeps_it_on_their_account(client, issued, learner):
+    client.force_login(learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page(client, issued, lang="kk")
+    learner.refresh_from_db()
+    assert learner.preferred_language == "kk"
