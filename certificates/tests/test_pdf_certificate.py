@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import formats, translation
 from PIL import Image as PILImage
@@ -22,6 +23,7 @@ from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 from wagtail.models import Collection
 
+from audit.models import AuditEvent
 from certificates import policies
 from certificates.models import Credential
 from certificates.pdf import (
@@ -124,6 +126,16 @@ def test_a_signatory_too_long_is_refused_clearly(university):
     with pytest.raises(policies.PolicyError, match="at most 200 characters"):
         policies.certificate_signatory_set(university=university, name="x" * 201, title="")
     assert policies.certificate_signatory(university) == ("", "")
+    with pytest.raises(CommandError, match="at most 200 characters"):
+        call_command("set_certificate_signatory", university.code, "--title", "x" * 201)
+    with pytest.raises(CommandError, match="no university"):
+        call_command("set_certificate_signatory", "nowhere", "--name", "A")
+
+
+def test_an_operator_names_the_signatory(university):
+    call_command("set_certificate_signatory", university.code, "--name", " Dilnoza Rahimova ")
+    assert policies.certificate_signatory(university) == ("Dilnoza Rahimova", "")
+    assert AuditEvent.objects.filter(action="credential_policy.signatory_changed").count() == 1
 
 
 def test_the_date_is_in_the_learners_language(issued, learner):
