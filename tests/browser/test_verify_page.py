@@ -9,7 +9,10 @@ from __future__ import annotations
 from django.urls import reverse
 
 from certificates import services
+from certificates.pdf import certificate_html
+from certificates.policies import certificate_signatory_set
 from certificates.tests.conftest import complete_course
+from certificates.tests.test_pdf_certificate import png_logo
 from learning.models import Enrollment
 from tests.factories import UniversityFactory, build_course, make_member, open_run
 
@@ -94,3 +97,33 @@ def test_valid_and_revoked_credentials_at_360_px(new_page):
     widths = sideways(page)
     assert widths["scroll"] <= widths["client"], widths
     page.screenshot(path=str(OUTPUT_DIR / "verify-revoked-ru-360.png"), full_page=True)
+
+
+def test_the_certificate_layout_for_a_person_to_look_at(new_page):
+    """Chromium cannot screenshot a PDF, so the HTML WeasyPrint lays out is drawn at the A4
+    landscape size (1123 x 794 CSS px) instead, for review; the PDF itself is checked in
+    certificates/tests/test_pdf_certificate.py."""
+    university = UniversityFactory(code="tnu-cert", name="Tajik National University", country="TJ")
+    university.logo = png_logo()
+    university.save()
+    certificate_signatory_set(university=university, name="Dilnoza Rahimova", title="Rector")
+    course = build_course(
+        university, title="Машинное обучение", language="ru", quiz_in_last_lesson=False, modules=1
+    )
+    open_run(course)
+    learner = make_member("learner", university, full_name="Азиза Каримова")
+    credential = credential_of(learner, course)
+    page = new_page(axe=False, viewport={"width": 1123, "height": 794})
+
+    page.set_content(certificate_html(credential))
+
+    boxes = page.evaluate(
+        """() => Object.fromEntries(["facts", "footer", "frame"].map(name => {
+            const box = document.querySelector("." + name).getBoundingClientRect();
+            return [name, {top: box.top, bottom: box.bottom}];
+        }))"""
+    )
+    assert boxes["facts"]["bottom"] < boxes["footer"]["top"], boxes  # nothing overlaps
+    assert boxes["frame"]["bottom"] <= 794, boxes
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT_DIR / "certificate-ru.png"))
