@@ -13,7 +13,11 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import formats, translation
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
+from accounts.languages import language_served
 from certificates import services, verification_display
 from certificates.pdf import verification_url
 from certificates.verification import Verdict, VerificationResult
@@ -190,3 +194,19 @@ def test_a_signed_in_reader_switching_language_keeps_it_on_their_account(client,
     page(client, issued, lang="kk")
     learner.refresh_from_db()
     assert learner.preferred_language == "kk"
+
+
+@settings_hypothesis(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=st.text(max_size=60), extra=st.text(max_size=20))
+def test_any_lang_parameter_answers_the_page(client, issued, value, extra):
+    client.cookies.clear()
+    response = client.get(f"/verify/{issued.pk}/", {"lang": value, "x": extra})
+    assert response.status_code == 200
+    cookie = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    assert (cookie.value if cookie else None) == language_served(value)
+    # Every language link keeps the other parameters and names one language.
+    for code, href in language_links(response.content.decode()).items():
+        query = parse_qs(urlsplit(href).query, keep_blank_values=True)
+        assert query["lang"] == [code]
