@@ -104,6 +104,7 @@ def _learner_language(credential: Credential) -> str:
 
 def _university_entry(university: University, language: str) -> dict:
     return {
+        "code": university.code,
         "name": university.localized_name(language),
         "name_en": university.localized_name("en"),
         "logo": logo_data_uri(university),

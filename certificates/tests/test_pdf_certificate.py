@@ -245,3 +245,31 @@ def test_a_logo_that_is_not_an_image_is_refused_clearly(db, name, content):
     assert message and "Traceback" not in message
     assert re.search("[а-яА-Я]", message), message  # in the reader's language
     assert not get_image_model().objects.exists()
+
+
+def test_long_names_stay_on_one_page(db, django_capture_on_commit_callbacks):
+    university = UniversityFactory(
+        code="tnu-long",
+        name="Таджикский национальный университет имени Героя Советского Союза и академика "
+        "Бободжона Гафурова",
+        country="TJ",
+        logo=png_logo(),
+    )
+    policies.certificate_signatory_set(
+        university=university,
+        name="Абдурахмонзода-Сулаймонович Фаррухджон Саидмуродович",
+        title="Проректор по учебной работе и международным связям",
+    )
+    course = build_course(
+        university,
+        title="Машинное обучение: от линейной регрессии к глубоким нейронным сетям и "
+        "трансформерам, с практикумом на реальных данных Центральной Азии",
+        language="ru",
+        quiz_in_last_lesson=False,
+        modules=1,
+    )
+    learner = make_member(
+        "learner", university, full_name="Ҷӯрабек Ғаффорӣ Ҳақназаров-Сулаймонзода"
+    )
+    credential = issue(learner, course, django_capture_on_commit_callbacks)
+    assert len(render_certificate(credential).pages) == 1
