@@ -6,6 +6,14 @@ so it is checked against `settings.LANGUAGES` before anything is translated with
 
 from django.conf import settings
 
+# The query parameter a language-neutral page's language links carry (`lms/locale.py`).
+LANGUAGE_QUERY_PARAMETER = "lang"
+
+
+def language_neutral(path: str) -> bool:
+    """Whether `path` is served outside the language prefix (`/verify/...`, `/api/...`)."""
+    return path.startswith(tuple(settings.LANGUAGE_NEUTRAL_PATH_PREFIXES))
+
 
 def language_served(code: object) -> str | None:
     """The served language `code` names ("ru", "zh-Hans" -> "zh-hans"), else None."""

@@ -263,6 +263,14 @@ class CredentialPolicy(models.Model):
             "learner gives, without the credential revealing it."
         ),
     )
+    # Printed in the signature area of the PDF certificate; both optional.
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example 'Rector' or 'Head of the registry office'."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -68,3 +68,40 @@ def credential_policy_set(
             details={"recipient_identification": recipient_identification},
         )
         return policy
+
+
+def certificate_signatory(university: University) -> tuple[str, str]:
+    """The (name, title) printed in the signature area of `university`'s certificates."""
+    if university.pk is None:
+        return ("", "")  # an unsaved university (the PDF benchmark's) has chosen nothing
+    policy = CredentialPolicy.objects.filter(university=university).first()
+    return (policy.signatory_name, policy.signatory_title) if policy else ("", "")
+
+
+def certificate_signatory_set(
+    *, university: University, name: str, title: str, actor=None
+) -> CredentialPolicy:
+    """Name who signs `university`'s printed certificates (blank for none).
+
+    Only the PDF shows it, and the PDF is drawn when downloaded: the signed credential, which
+    does not name a signatory, is unchanged.
+    """
+    with transaction.atomic():
+        policy = CredentialPolicy.objects.select_for_update().filter(university=university).first()
+        policy = policy or CredentialPolicy(university=university)
+        policy.signatory_name = name.strip()
+        policy.signatory_title = title.strip()
+        try:
+            policy.full_clean()
+        except ValidationError as error:
+            raise PolicyError(" ".join(error.messages)) from None
+        policy.save()
+        audit_record(
+            actor=actor,
+            action="credential_policy.signatory_changed",
+            university=university,
+            target=policy,
+            summary=f"{university.code}: certificates signed by {policy.signatory_name or '-'}",
+            details={"name": policy.signatory_name, "title": policy.signatory_title},
+        )
+        return policy

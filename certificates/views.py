@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.models import CoursePage, ProgramPage
 
-from . import access, did_web
+from . import access, did_web, verification_display
 from .identities import identity_did_document, identity_for_did
 from .models import IssuerIdentity, StatusList
 from .pdf import certificate_pdf, verification_url
@@ -26,6 +26,7 @@ from .verification import (
     Verdict,
     VerificationResult,
     parse_credential,
+    parse_date,
     verify_credential,
 )
 
@@ -96,6 +97,20 @@ def _summary(document: dict | None) -> dict:
         "achievement_name": achievement.get("name", ""),
         "credential_name": document.get("name", ""),
         "valid_from": str(document.get("validFrom", ""))[:10],
+        # For the reader's own date format; None when the credential's date is unreadable.
+        "valid_from_date": getattr(parse_date(document.get("validFrom")), "date", lambda: None)(),
+    }
+
+
+def _verdict_context(result: VerificationResult) -> dict:
+    """What `_verdict.html` shows: the verdict's tone and words, each check, the issuer."""
+    return {
+        "result": result,
+        "tone": verification_display.tone(result),
+        "headline": verification_display.headline(result),
+        "checks": verification_display.checks(result),
+        "issuer": verification_display.issuer_identity(result.credential),
+        "summary": _summary(result.credential),
     }
 
 
@@ -106,16 +121,22 @@ def verify_page(request, credential_id):
         return _signed_json_response(credential)
     document = json.loads(credential.signed_json)
     result = verify_credential(document, LocalResolver())
-    return render(
-        request,
-        "certificates/verify.html",
-        {
-            "credential": credential,
-            "result": result,
-            "summary": _summary(document),
-            "share_url": verification_url(credential),
-        },
-    )
+    if result.credential is None:
+        result.credential = document
+    context = _verdict_context(result)
+    share_url = verification_url(credential)
+    summary = context["summary"]
+    context.update(credential=credential, share_url=share_url)
+    if result.ok:
+        # Only a valid credential is offered for a profile; a revoked one is not advertised.
+        context["linkedin_url"] = verification_display.linkedin_add_url(
+            name=summary["credential_name"] or summary["achievement_name"],
+            organization=context["issuer"]["name"],
+            issued=str(document.get("validFrom", "")),
+            url=share_url,
+            credential_id=str(credential.pk),
+        )
+    return render(request, "certificates/verify.html", context)
 
 
 @require_GET
@@ -156,7 +177,7 @@ def verify_upload(request):
         except CredentialParseError as error:
             result = VerificationResult(Verdict.MALFORMED, [str(error)])
             status = 400
-        context.update(result=result, summary=_summary(result.credential))
+        context.update(_verdict_context(result))
     return render(request, "certificates/verify_upload.html", context, status=status)
 
 

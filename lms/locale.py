@@ -13,6 +13,9 @@ cookie, then Accept-Language, ignoring codes we do not serve) with these changes
   reader's choice: it is remembered in Django's language cookie and, for a signed-in person
   whose cookie named another of our languages, on their account. So is a POST to Django's
   `set_language` view.
+* A language-neutral page (`/verify/<id>/`, whose address is printed in QR codes) has no
+  prefix to switch; its switcher links carry `?lang=<code>` instead, which is read and
+  remembered the same way.
 """
 
 import re
@@ -22,7 +25,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from accounts.adapter import language_cookie_set
-from accounts.languages import language_served
+from accounts.languages import LANGUAGE_QUERY_PARAMETER, language_neutral, language_served
 from accounts.services import user_language_set
 
 # A first path segment shaped like a language tag ("xx", "pt-br") that we do not serve is an
@@ -31,9 +34,21 @@ _LANGUAGE_TAG = re.compile(r"^/([a-z]{2,3}(?:-[a-z0-9]{2,8})?)(?:/|$)", re.IGNOR
 
 
 class SiteLocaleMiddleware(LocaleMiddleware):
+    def process_request(self, request):
+        super().process_request(request)
+        chosen = self._chosen_by_query(request)
+        if chosen:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+
     def process_response(self, request, response):
-        if request.path_info.startswith(tuple(settings.LANGUAGE_NEUTRAL_PATH_PREFIXES)):
+        if language_neutral(request.path_info):
             self._remember_set_language(request, response)
+            chosen = self._chosen_by_query(request)
+            # Pages only: an API answer (xAPI, reports) does not set a reader's language.
+            is_page = response.get("Content-Type", "").startswith("text/html")
+            if chosen and is_page and response.status_code < 400:
+                self._remember_choice(request, response, chosen)
             return response
         if response.status_code == 404 and self._unknown_language_prefix(request.path_info):
             return response
@@ -42,22 +57,31 @@ class SiteLocaleMiddleware(LocaleMiddleware):
         return response
 
     @staticmethod
-    def _remember_prefix(request, response) -> None:
+    def _chosen_by_query(request) -> str | None:
+        if request.method not in ("GET", "HEAD") or not language_neutral(request.path_info):
+            return None
+        return language_served(request.GET.get(LANGUAGE_QUERY_PARAMETER))
+
+    @classmethod
+    def _remember_prefix(cls, request, response) -> None:
         prefixed = translation.get_language_from_path(request.path_info)
+        if prefixed and response.status_code < 400:
+            cls._remember_choice(request, response, prefixed)
+
+    @staticmethod
+    def _remember_choice(request, response, language: str) -> None:
         if (
-            not prefixed
-            or response.status_code >= 400
-            or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == prefixed
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == language
             or settings.LANGUAGE_COOKIE_NAME in response.cookies  # set by a login, say
         ):
             return
-        language_cookie_set(response, prefixed)
+        language_cookie_set(response, language)
         # A switch is a move from one of our languages to another; a browser without the
         # cookie (a new device, say) has not chosen against the account's language.
         before = language_served(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         user = getattr(request, "user", None)
         if before and user is not None and user.is_authenticated:
-            user_language_set(user=user, language=prefixed)
+            user_language_set(user=user, language=language)
 
     @staticmethod
     def _remember_set_language(request, response) -> None:

@@ -5,7 +5,7 @@ import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certificates import services
-from certificates.pdf import certificate_context, render_certificate, verification_url
+from certificates.pdf import certificate_context, verification_url
 from certificates.verification import Verdict
 from tests.factories import PASSWORD, make_member
 
@@ -150,14 +150,6 @@ def test_pdf_is_for_the_learner_only(client, issued, learner):
     assert verification_url(issued) in listing.content.decode()
     download = client.get(f"/certificates/{issued.pk}/download.json")
     assert download.content == issued.signed_json.encode()
-
-
-def test_pdf_is_one_a4_page(issued):
-    document = render_certificate(issued)
-    assert len(document.pages) == 1
-    page = document.pages[0]
-    # WeasyPrint measures in CSS pixels (96 per inch): A4 is 210 x 297 mm.
-    assert round(page.width * 25.4 / 96) == 210 and round(page.height * 25.4 / 96) == 297
 
 
 def test_pdf_qr_code_encodes_the_verification_page(issued):

@@ -1,10 +1,14 @@
 """Small template helpers for the public site."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
+
+from accounts.languages import LANGUAGE_QUERY_PARAMETER, language_neutral
 
 register = template.Library()
 
@@ -27,6 +31,9 @@ def language_links(context):
     for code, name in settings.LANGUAGES:
         translation = translations.get(code)
         url = translation.get_url(request) if translation else None
+        if url is None and language_neutral(urlsplit(path).path):
+            # No prefix to switch (a QR code's /verify/ address): the middleware reads ?lang=.
+            url = _with_query(path, LANGUAGE_QUERY_PARAMETER, code)
         links.append(
             {
                 "code": code,
@@ -36,6 +43,12 @@ def language_links(context):
             }
         )
     return {"links": links}
+
+
+def _with_query(path: str, key: str, value: str) -> str:
+    parts = urlsplit(path)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != key]
+    return urlunsplit(parts._replace(query=urlencode([*query, (key, value)])))
 
 
 def _content_language(page) -> str:
