@@ -1,10 +1,14 @@
-"""Export benchmark (issue 5): a 1,000,000-enrollment CSV export on PostgreSQL.
+"""Export benchmark (issues 5 and 15): a 1,000,000-enrollment CSV export on PostgreSQL.
 
 Prints: seeding time; for the enrollment CSV through our code path (`reports.services.
-report_chunks`, the same generator the download view streams) the rows/s, the peak RSS of the
-process, and the ratio to PostgreSQL's own `COPY (SELECT …) TO STDOUT` of the same rows in the
-same run (target ≥ 0.5); the Python fallback path (ORM iterator + csv, used on SQLite) on a
-fifth of the rows; and the queries per report at two sizes.
+report_chunks`, the same generator the download view streams) and for a plain COPY of the same
+columns over every enrollment, without scope or formula escaping (issue 15's yardstick), the
+rows/s, the Python CPU and the peak RSS of each, measured in the same run: interleaved rounds,
+each path in its own forked process (ADR 0047); the ratio of the two (target >= 0.6) and of
+their peak memory (target < 2); the Python fallback path (ORM iterator + csv, used on SQLite)
+on a fifth of the rows; and the queries per report at two sizes. `BENCH_EXPORT_LEARNERS`
+(default 100,000, times 10 runs) and `BENCH_EXPORT_ROUNDS` (default 3) shrink it while
+iterating.
 
 `DATABASE_URL` (or `BENCH_POSTGRES_URL`) must point to PostgreSQL; otherwise the benchmark uses
 postgres://postgres@127.0.0.1:5432/ilm_bench and creates that database. When `bench/run.py`
