@@ -32,7 +32,7 @@ from universities.models import Role
 from .access import ReportScope
 from .filters import ReportFilters
 from .models import ApiToken, ErasedEnrollment, ExportJob, ScheduledReport
-from .rows import Column, country_names, enrollment_rows, university_name
+from .rows import HOME, Column, country_names, enrollment_rows, university_name
 
 ACTIVE_DAYS = 30
 
@@ -45,9 +45,12 @@ def enrollments_for_report(scope: ReportScope, filters: ReportFilters) -> QueryS
 def enrollment_report_rows(
     scope: ReportScope, filters: ReportFilters, *, spreadsheet: bool, with_key: bool = False
 ) -> QuerySet:
+    """The scope's enrollment report rows (`rows.enrollment_rows`), scoped through the home
+    membership the rows join anyway (ADR 0047): the same rows as `enrollments_for_report`."""
     return enrollment_rows(
-        enrollments_for_report(scope, filters),
+        Enrollment.objects.filter(filters.enrollment_filter()),
         university_id=scope.university_id,
+        in_scope=scope.home_or_course_filter(HOME),
         spreadsheet=spreadsheet,
         with_key=with_key,
         sort=filters.sort,
