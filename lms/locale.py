@@ -21,6 +21,7 @@ cookie, then Accept-Language, ignoring codes we do not serve) with these changes
 import re
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -60,7 +61,11 @@ class SiteLocaleMiddleware(LocaleMiddleware):
     def _chosen_by_query(request) -> str | None:
         if request.method not in ("GET", "HEAD") or not language_neutral(request.path_info):
             return None
-        return language_served(request.GET.get(LANGUAGE_QUERY_PARAMETER))
+        try:
+            return language_served(request.GET.get(LANGUAGE_QUERY_PARAMETER))
+        except SuspiciousOperation:
+            # Too many parameters: the view answers that in its own way (the LRS in JSON).
+            return None
 
     @classmethod
     def _remember_prefix(cls, request, response) -> None:

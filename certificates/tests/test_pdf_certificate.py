@@ -7,20 +7,18 @@ rendered document and the PDF bytes.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import formats, translation
-from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection
 
 from audit.models import AuditEvent
@@ -51,11 +49,9 @@ STACK = {"Noto Sans", "Noto Sans CJK SC"}
 
 
 def png_logo(name="logo.png", colour=(43, 76, 126)):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (120, 60), colour).save(buffer, "PNG")
     return get_image_model().objects.create(
         title=name,
-        file=ContentFile(buffer.getvalue(), name=name),
+        file=get_test_image_file(name, colour=colour, size=(120, 60)),
         collection=Collection.get_first_root_node(),
         width=120,
         height=60,
