@@ -52,3 +52,14 @@ def issuance_failures_for_registrar(user) -> QuerySet[IssuanceFailure]:
             "program_enrollment__program",
         )
     )
+
+
+def universities_for_credential_settings(user) -> QuerySet:
+    """Universities whose certificate settings `user` may change: where they are registrar
+    (every one, for platform staff)."""
+    return reach(user, Role.REGISTRAR).universities().select_related("logo").order_by("code")
+
+
+def university_for_credential_settings(user, code: str):
+    """One university of `universities_for_credential_settings`, or 404."""
+    return object_or_404(universities_for_credential_settings(user), code=code)

@@ -12,6 +12,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
 
 from audit.services import audit_record
 from universities.models import University
@@ -105,3 +106,64 @@ def certificate_signatory_set(
             details={"name": policy.signatory_name, "title": policy.signatory_title},
         )
         return policy
+
+
+def university_logo_set(*, university: University, image_file=None, actor=None):
+    """Give `university` a new logo from an uploaded image (None removes it).
+
+    Stored as a Wagtail image, so every rendition the site and the PDF draw comes from one
+    original. The previous image is kept, because pages may still show it.
+    """
+    with transaction.atomic():
+        image = None
+        if image_file is not None:
+            image = get_image_model()(title=university.name, file=image_file)
+            try:
+                image.full_clean(exclude=["collection"])
+            except ValidationError as error:
+                raise PolicyError(" ".join(error.messages)) from None
+            image.save()
+        university.logo = image
+        university.save(update_fields=["logo"])
+        audit_record(
+            actor=actor,
+            action="university.logo_changed" if image else "university.logo_removed",
+            university=university,
+            target=university,
+            summary=f"{university.code}: logo {'changed' if image else 'removed'}",
+            details={"image": image.pk if image else None},
+        )
+        return image
+
+
+def credential_settings_set(
+    *,
+    university: University,
+    recipient_identification: str,
+    signatory_name: str,
+    signatory_title: str,
+    logo_file=None,
+    remove_logo: bool = False,
+    actor=None,
+) -> None:
+    """Save the settings page's choices for `university` all together, or none of them."""
+    with transaction.atomic():
+        policy = CredentialPolicy.objects.filter(university=university).first()
+        current = policy or CredentialPolicy(university=university)
+        if current.recipient_identification != recipient_identification or policy is None:
+            credential_policy_set(
+                university=university,
+                recipient_identification=recipient_identification,
+                actor=actor,
+            )
+        if (current.signatory_name, current.signatory_title) != (
+            signatory_name.strip(),
+            signatory_title.strip(),
+        ):
+            certificate_signatory_set(
+                university=university, name=signatory_name, title=signatory_title, actor=actor
+            )
+        if logo_file is not None:
+            university_logo_set(university=university, image_file=logo_file, actor=actor)
+        elif remove_logo and university.logo_id is not None:
+            university_logo_set(university=university, image_file=None, actor=actor)

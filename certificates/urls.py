@@ -3,7 +3,7 @@ them, and the verification page has one permanent address to print in a QR code.
 
 from django.urls import path
 
-from . import registrar_views, views
+from . import registrar_views, settings_views, views
 
 app_name = "certificates"
 
@@ -31,6 +31,12 @@ urlpatterns = [
         "certificates/manage/<uuid:credential_id>/unrevoke/",
         registrar_views.credential_unrevoke,
         name="manage_unrevoke",
+    ),
+    path("certificates/manage/settings/", settings_views.credential_settings, name="settings"),
+    path(
+        "certificates/manage/settings/<slug:code>/",
+        settings_views.credential_settings_save,
+        name="settings_save",
     ),
     path("achievements/<slug:kind>/<uuid:key>/", views.achievement, name="achievement"),
 ]

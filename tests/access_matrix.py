@@ -402,6 +402,10 @@ ROWS.update(
         # object-level isolation is proved in certificates/tests/test_registrar_views.py).
         "certificates:manage": login_required(ok={"registrar_a", "staff"}),
         # POST only: a GET is refused with 405 before anything else, for everyone.
+        "certificates:settings": login_required(ok={"registrar_a", "staff"}),
+        # POST-only: a GET is 405 for everyone (the saving is tested in
+        # certificates/tests/test_credential_settings.py, other universities included).
+        "certificates:settings_save": public(INVALID),
         "certificates:manage_revoke": public(INVALID),
         "certificates:manage_unrevoke": public(INVALID),
         # H5P playback: everything is keyed by content uuid and a token.

@@ -312,6 +312,7 @@ WAGTAILDOCS_EXTENSIONS = [
     "epub", "zip", "ipynb", "mp3", "ogg", "m4a",
 ]  # fmt: skip
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "uploads.forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "uploads.forms.ImageForm"
 # Raster formats only: an SVG is a document that can carry script.
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
