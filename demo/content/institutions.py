@@ -15,6 +15,12 @@ UNIVERSITIES = [
         "country": "TJ",
         "website": "https://dtu.example",
         "student_prefix": "DTU",
+        # The certificate (demo/branding.py): an emblem drawn in this colour, the signature
+        # area, and how learners are identified in new credentials, as a registrar would set
+        # them on the certificate settings page.
+        "logo_colour": "#1f5f8b",
+        "signatory": ("Rustam Nazarov", "Rector"),
+        "recipient_identification": "name+email-hash",
     },
     {
         "code": "demo-adu",
@@ -26,6 +32,9 @@ UNIVERSITIES = [
         "country": "KZ",
         "website": "https://adu.example",
         "student_prefix": "ADU",
+        "logo_colour": "#8b2f1f",
+        "signatory": ("Aigerim Bekova", "Vice-Rector for Academic Affairs"),
+        "recipient_identification": "name",
     },
     {
         "code": "demo-tids",
@@ -37,6 +46,9 @@ UNIVERSITIES = [
         "country": "UZ",
         "website": "https://tids.example",
         "student_prefix": "TIDS",
+        "logo_colour": "#2f6b3a",
+        "signatory": ("Dilnoza Yusupova", "Director"),
+        "recipient_identification": "name",
     },
     {
         "code": "demo-bpu",
@@ -48,6 +60,9 @@ UNIVERSITIES = [
         "country": "KG",
         "website": "https://bpu.example",
         "student_prefix": "BPU",
+        "logo_colour": "#6b4a8b",
+        "signatory": ("Bakyt Asanov", "Head of the Registry Office"),
+        "recipient_identification": "name",
     },
 ]
 

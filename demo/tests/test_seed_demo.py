@@ -10,6 +10,7 @@ from django.test import Client
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
+from certificates.policies import certificate_signatory, recipient_identification
 from courses.models import CoursePage, CourseRun, LessonPage, ModulePage, ProgramPage
 from demo import pages, people, translations
 from demo.content import COURSES, TRANSLATIONS
@@ -54,6 +55,18 @@ def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
 
     universities = University.objects.filter(is_demo=True)
     assert sorted(universities.values_list("country", flat=True)) == ["KG", "KZ", "TJ", "UZ"]
+    # Their certificates carry a logo and a signatory; DTU identifies learners by a hashed email.
+    for university in universities:
+        assert university.logo is not None and university.logo.width == 240
+        name, title = certificate_signatory(university)
+        assert name and title
+    identification = {u.code: recipient_identification(u) for u in universities}
+    assert identification == {
+        "demo-dtu": "name+email-hash",
+        "demo-adu": "name",
+        "demo-tids": "name",
+        "demo-bpu": "name",
+    }
 
     demo_courses = CoursePage.objects.filter(slug__in=[c["slug"] for c in COURSES])
     sources = [course for course in demo_courses if course.source_page.pk == course.pk]

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from courses import language_versions
 from courses.models import InstructorRole
-from demo import pages, people, records, translations
+from demo import branding, pages, people, records, translations
 from demo.content import COURSES, TRANSLATIONS
 from demo.content.institutions import DEMO_PASSWORD, PROGRAM
 
@@ -55,6 +55,8 @@ class Command(BaseCommand):
             people.universities_ensure()
             accounts = people.accounts_ensure(password=DEMO_PASSWORD if with_passwords else None)
             admin = User.objects.get(email=accounts[0].email)
+            # Before any learner completes: their certificates carry the logos and signatories.
+            branding.certificate_branding_ensure(actor=admin)
             courses = {}
             for data in COURSES:
                 course, created = pages.course_build(data, instructors=_instructors(data))
