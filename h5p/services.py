@@ -23,7 +23,7 @@ from .grading import attempt_limit_of, graded_score, grading_of
 from .libraries import lessons_using_content, usage_of_library
 from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
 from .package import unpack_package
-from .selectors import finished_scores
+from .selectors import finished_scores, installed_library_patches
 from .statements import (
     H5PError,
     duration_of,
@@ -35,7 +35,6 @@ from .statements import (
     success_of,
 )
 from .storage import h5p_root
-from .validation import LibraryRef
 
 __all__ = [
     "H5PError",
@@ -53,19 +52,23 @@ USER_DATA_MAX_BYTES = 64 * 1024
 USER_DATA_MAX_ROWS_PER_CONTENT = 100
 
 
-def _installed_libraries() -> dict[LibraryRef, int]:
-    return {
-        LibraryRef(name, major, minor): patch
-        for name, major, minor, patch in H5PLibrary.objects.values_list(
-            "machine_name", "major_version", "minor_version", "patch_version"
-        )
-    }
-
-
 def _libraries_record(manifest, uploaded_by) -> H5PLibrary:
     """Record the libraries the package installs; return its main library, which must be a
     runnable content type."""
     for library in manifest.libraries_to_install:
+        path = f"libraries/{library.ref.folder_name}"
+        previous = (
+            H5PLibrary.objects.filter(
+                machine_name=library.ref.machine_name,
+                major_version=library.ref.major,
+                minor_version=library.ref.minor,
+            )
+            .values_list("installed_path", flat=True)
+            .first()
+        )
+        if previous and previous != path:
+            # An update from the libraries screen put it in a folder of its own.
+            _remove_folder_on_commit(previous)
         H5PLibrary.objects.update_or_create(
             machine_name=library.ref.machine_name,
             major_version=library.ref.major,
@@ -75,7 +78,7 @@ def _libraries_record(manifest, uploaded_by) -> H5PLibrary:
                 "title": library.title[:255],
                 "runnable": library.data.get("runnable") == 1,
                 "metadata": library.data,
-                "installed_path": f"libraries/{library.ref.folder_name}",
+                "installed_path": path,
                 "installed_by": uploaded_by,
             },
         )
@@ -115,7 +118,7 @@ def h5p_content_create(
         source,
         root=root,
         content_key=str(content_uuid),
-        installed=_installed_libraries(),
+        installed=installed_library_patches(),
         may_install_libraries=may_install_libraries,
         filename=filename,
         limits=limits,
@@ -164,7 +167,7 @@ def h5p_content_replace(
         source,
         root=root,
         content_key=key,
-        installed=_installed_libraries(),
+        installed=installed_library_patches(),
         may_install_libraries=may_install_libraries,
         filename=filename,
         limits=limits,
