@@ -150,7 +150,7 @@ def content_delete(request, pk):
     content = content_for_staff(request.user, pk)
     if request.method == "POST":
         try:
-            h5p_content_delete(content=content)
+            h5p_content_delete(content=content, actor=request.user)
         except H5PError as exc:
             messages.error(request, exc.message)
         else:
@@ -216,7 +216,7 @@ def library_delete(request, pk):
     library = get_object_or_404(H5PLibrary, pk=pk)
     if request.method == "POST":
         try:
-            h5p_library_delete(library=library)
+            h5p_library_delete(library=library, actor=request.user)
         except H5PError as exc:
             messages.error(request, exc.message)
         else:

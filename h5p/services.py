@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from learning.services import LearningError, activity_result_record, activity_view_record
 from universities.selectors import home_membership
 from xapi.selectors import statement_recorded
@@ -202,6 +203,14 @@ def h5p_content_replace(
             current.save(update_fields=["main_library", "language", "folder"])
             H5PUserData.objects.filter(content=current).delete()
             _remove_folder_on_commit(old_folder)
+            audit_record(
+                actor=uploaded_by,
+                action="h5p_content.replaced",
+                university=current.university,
+                target=current,
+                summary=f"Replaced the package of “{current.title}”",
+                details={"main_library": str(main_library)},
+            )
     except BaseException:
         files.rollback()
         raise
@@ -221,7 +230,7 @@ def _remove_folder_on_commit(relative: str) -> None:
 
 
 @transaction.atomic
-def h5p_library_delete(*, library: H5PLibrary) -> None:
+def h5p_library_delete(*, library: H5PLibrary, actor=None) -> None:
     """Uninstall a library no content and no other library uses; else `H5PError`, nothing
     removed. Only platform staff reach this (libraries are shared by every university)."""
     library = H5PLibrary.objects.select_for_update().get(pk=library.pk)
@@ -240,10 +249,16 @@ def h5p_library_delete(*, library: H5PLibrary) -> None:
         )
     library.delete()
     _remove_folder_on_commit(library.installed_path)
+    audit_record(
+        actor=actor,
+        action="h5p_library.deleted",
+        summary=f"Deleted the H5P library {library}",
+        details={"library": str(library)},
+    )
 
 
 @transaction.atomic
-def h5p_content_delete(*, content: H5PContent) -> None:
+def h5p_content_delete(*, content: H5PContent, actor=None) -> None:
     """Delete content that no lesson uses and no learner has attempted, with its files.
 
     Refused (`H5PError`, nothing removed) while a lesson uses it, live, in a draft or in a
@@ -263,9 +278,16 @@ def h5p_content_delete(*, content: H5PContent) -> None:
             _("Learners have attempts at “%(title)s”; it is kept with their records.")
             % {"title": content.title},
         )
-    folder = content.folder
+    folder, pk = content.folder, content.pk
     content.delete()
     _remove_folder_on_commit(folder)
+    audit_record(
+        actor=actor,
+        action="h5p_content.deleted",
+        university=content.university,
+        summary=f"Deleted the H5P activity “{content.title}”",
+        details={"content_id": pk, "uuid": str(content.uuid)},
+    )
 
 
 # --- the player's saved state -----------------------------------------------------------
