@@ -3,10 +3,12 @@
 import io
 import json
 import os
+import threading
 import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -513,3 +515,47 @@ def test_any_library_json_is_planned_or_refused_cleanly(tiny_content, changes):
         assert not plan.empty
 
     assert snapshot() == before
+
+
+# --- two staff confirming at once (real concurrent transactions) ---------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirmations_at_once_install_once(tiny_content, monkeypatch):
+    package = library_package(library_folder(patch=1))
+    fingerprint = library_update_preview(source=io.BytesIO(package)).fingerprint
+    real_stage = library_updates.stage_library_folders
+
+    def slow_stage(*args, **kwargs):
+        # Hold the lock long enough for the other confirmation to be waiting on it.
+        staged = real_stage(*args, **kwargs)
+        time.sleep(0.5)
+        return staged
+
+    monkeypatch.setattr(library_updates, "stage_library_folders", slow_stage)
+    done, refused_codes, errors = [], [], []
+
+    def confirm():
+        try:
+            done.append(h5p_library_update(source=io.BytesIO(package), fingerprint=fingerprint))
+        except ArchiveRejected as exc:
+            refused_codes.append(exc.code)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert len(done) == 1 and refused_codes == ["no-library-update"]
+    library = H5PLibrary.objects.get()
+    assert library.patch_version == 1
+    assert AuditEvent.objects.filter(action="h5p_library.updated").count() == 1
+    folders = sorted(p.name for p in (h5p_root() / "libraries").iterdir())
+    assert folders == [library.installed_path.split("/", 1)[1]]
