@@ -4,11 +4,12 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .access import (
@@ -21,8 +22,15 @@ from .access import (
     universities_for_upload,
 )
 from .archive import ArchiveRejected
-from .forms import H5PReplaceForm, H5PUploadForm
+from .forms import H5PReplaceForm, H5PUploadForm, LibraryUpdateForm
 from .libraries import lessons_using_content, library_usage, usage_of_library
+from .library_updates import (
+    h5p_library_update,
+    library_update_preview,
+    pending_update_discard,
+    pending_update_file,
+    pending_update_store,
+)
 from .models import H5PLibrary
 from .results import (
     PAGE_ATTEMPTS,
@@ -142,7 +150,7 @@ def content_delete(request, pk):
     content = content_for_staff(request.user, pk)
     if request.method == "POST":
         try:
-            h5p_content_delete(content=content)
+            h5p_content_delete(content=content, actor=request.user)
         except H5PError as exc:
             messages.error(request, exc.message)
         else:
@@ -208,7 +216,7 @@ def library_delete(request, pk):
     library = get_object_or_404(H5PLibrary, pk=pk)
     if request.method == "POST":
         try:
-            h5p_library_delete(library=library)
+            h5p_library_delete(library=library, actor=request.user)
         except H5PError as exc:
             messages.error(request, exc.message)
         else:
@@ -218,4 +226,68 @@ def library_delete(request, pk):
         request,
         "h5p/admin/library_delete.html",
         {"library": library, "usage": usage_of_library(library)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def library_update(request):
+    """Upload a package with newer library patches; a valid one is held and previewed."""
+    require_library_manager(request.user)
+    form = LibraryUpdateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        package = form.cleaned_data["package"]
+        try:
+            library_update_preview(source=package)
+        except ArchiveRejected as exc:
+            form.add_error("package", exc.message)
+        else:
+            package.seek(0)
+            token = pending_update_store(user=request.user, upload=package)
+            return redirect("h5p_admin:library_update_confirm", token=token)
+    status = 400 if form.is_bound and form.errors else 200
+    return TemplateResponse(request, "h5p/admin/library_update.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def library_update_confirm(request, token):
+    """GET: what the held package would change (writes nothing). POST: install it, or cancel."""
+    require_library_manager(request.user)
+    path = pending_update_file(user=request.user, token=token)
+    if path is None:
+        raise Http404
+    if request.method == "POST" and "cancel" in request.POST:
+        pending_update_discard(user=request.user, token=token)
+        messages.info(request, _("Library update cancelled; nothing was installed."))
+        return redirect("h5p_admin:libraries")
+    if request.method == "POST":
+        try:
+            plan = h5p_library_update(
+                source=path, fingerprint=request.POST.get("plan", ""), actor=request.user
+            )
+        except ArchiveRejected as exc:
+            messages.error(request, exc.message)
+            if exc.code == "library-update-changed":
+                return redirect("h5p_admin:library_update_confirm", token=token)
+            pending_update_discard(user=request.user, token=token)
+            return redirect("h5p_admin:libraries")
+        pending_update_discard(user=request.user, token=token)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s library updated or added.",
+                "%(count)s libraries updated or added.",
+                len(plan.to_install),
+            )
+            % {"count": len(plan.to_install)},
+        )
+        return redirect("h5p_admin:libraries")
+    try:
+        plan = library_update_preview(source=path)
+    except ArchiveRejected as exc:
+        # The package was fine when uploaded; the installed libraries have changed since.
+        pending_update_discard(user=request.user, token=token)
+        messages.error(request, exc.message)
+        return redirect("h5p_admin:libraries")
+    return TemplateResponse(
+        request, "h5p/admin/library_update_preview.html", {"plan": plan, "token": token}
     )

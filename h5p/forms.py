@@ -53,3 +53,26 @@ class H5PReplaceForm(_PackageForm):
         label=_("H5P file"),
         help_text=_("The same activity exported again from its H5P editor, with its libraries."),
     )
+
+
+class LibraryUpdateForm(forms.Form):
+    """A package bringing newer patch versions of installed libraries (platform staff)."""
+
+    package = forms.FileField(
+        label=_("H5P file"),
+        help_text=_(
+            "A .h5p package (content exported with its libraries, or libraries only) that "
+            "brings newer patch versions of installed libraries."
+        ),
+    )
+
+    def clean_package(self):
+        package = self.cleaned_data["package"]
+        if package.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than the upload limit."))
+        if not package.name.lower().endswith(".h5p"):
+            raise forms.ValidationError(
+                _("%(file)s is not an H5P package: the file name must end in .h5p.")
+                % {"file": package.name}
+            )
+        return package

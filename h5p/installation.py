@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import ByteBudget, CheckedArchive, extract_entry
-from .validation import PackageManifest
+from .validation import PackageLibrary, PackageManifest
 
 
 @dataclass
@@ -96,3 +96,53 @@ def install_files(
         installed.rollback()
         raise
     return installed
+
+
+@dataclass
+class StagedLibraries:
+    """Library folders written beside the live ones, each under a name of its own.
+
+    Nothing serves them until their rows point at them (`H5PLibrary.installed_path`), so
+    switching to them is the database commit; `rollback()` removes them if that never comes.
+    """
+
+    folders: dict[str, Path] = field(default_factory=dict)  # str(ref) -> its new folder
+
+    def rollback(self) -> None:
+        for folder in self.folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self.folders.clear()
+
+
+def stage_library_folders(
+    archive: CheckedArchive, libraries: list[PackageLibrary], *, root: Path
+) -> StagedLibraries:
+    """Extract `libraries` into new folders `libraries/<Name>-<major>.<minor>.<patch>-<tag>/`."""
+    library_parent = root / "libraries"
+    library_parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    staged = StagedLibraries()
+    try:
+        budget = ByteBudget(archive.limits)
+        for library in libraries:
+            folder = staging / library.ref.folder_name
+            folder.mkdir(parents=True)
+            for name in library.files:
+                extract_entry(
+                    archive, name, folder / name[len(library.folder) + 1 :], staging, budget
+                )
+        for library in libraries:
+            live = Path(
+                tempfile.mkdtemp(
+                    prefix=f"{library.ref.folder_name}.{library.patch}-", dir=library_parent
+                )
+            )
+            # rename(2) replaces an empty folder: the unique name is reserved, then filled.
+            os.rename(staging / library.ref.folder_name, live)
+            staged.folders[str(library.ref)] = live
+    except BaseException:
+        staged.rollback()
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return staged

@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from .grading import attempt_limit_of, graded_score, grading_of
-from .models import H5PAttempt, H5PContent, H5PInteraction, H5PUserData
+from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
+from .validation import LibraryRef
 
 # The lesson page shows the latest few; the full record is for instructors' reports.
 LESSON_PAGE_ATTEMPTS = 10
@@ -114,4 +115,14 @@ def h5p_records_of(user) -> dict[str, list[dict]]:
             .order_by("pk")
             .values("content__title", "data_type", "sub_content_id", "data", "updated_at")
         ),
+    }
+
+
+def installed_library_patches() -> dict[LibraryRef, int]:
+    """Every installed library's major.minor, with its patch: what a package is checked against."""
+    return {
+        LibraryRef(name, major, minor): patch
+        for name, major, minor, patch in H5PLibrary.objects.values_list(
+            "machine_name", "major_version", "minor_version", "patch_version"
+        )
     }

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from learning.services import LearningError, activity_result_record, activity_view_record
 from universities.selectors import home_membership
 from xapi.selectors import statement_recorded
@@ -23,7 +24,7 @@ from .grading import attempt_limit_of, graded_score, grading_of
 from .libraries import lessons_using_content, usage_of_library
 from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
 from .package import unpack_package
-from .selectors import finished_scores
+from .selectors import finished_scores, installed_library_patches
 from .statements import (
     H5PError,
     duration_of,
@@ -35,7 +36,6 @@ from .statements import (
     success_of,
 )
 from .storage import h5p_root
-from .validation import LibraryRef
 
 __all__ = [
     "H5PError",
@@ -53,19 +53,23 @@ USER_DATA_MAX_BYTES = 64 * 1024
 USER_DATA_MAX_ROWS_PER_CONTENT = 100
 
 
-def _installed_libraries() -> dict[LibraryRef, int]:
-    return {
-        LibraryRef(name, major, minor): patch
-        for name, major, minor, patch in H5PLibrary.objects.values_list(
-            "machine_name", "major_version", "minor_version", "patch_version"
-        )
-    }
-
-
 def _libraries_record(manifest, uploaded_by) -> H5PLibrary:
     """Record the libraries the package installs; return its main library, which must be a
     runnable content type."""
     for library in manifest.libraries_to_install:
+        path = f"libraries/{library.ref.folder_name}"
+        previous = (
+            H5PLibrary.objects.filter(
+                machine_name=library.ref.machine_name,
+                major_version=library.ref.major,
+                minor_version=library.ref.minor,
+            )
+            .values_list("installed_path", flat=True)
+            .first()
+        )
+        if previous and previous != path:
+            # An update from the libraries screen put it in a folder of its own.
+            _remove_folder_on_commit(previous)
         H5PLibrary.objects.update_or_create(
             machine_name=library.ref.machine_name,
             major_version=library.ref.major,
@@ -75,7 +79,7 @@ def _libraries_record(manifest, uploaded_by) -> H5PLibrary:
                 "title": library.title[:255],
                 "runnable": library.data.get("runnable") == 1,
                 "metadata": library.data,
-                "installed_path": f"libraries/{library.ref.folder_name}",
+                "installed_path": path,
                 "installed_by": uploaded_by,
             },
         )
@@ -115,7 +119,7 @@ def h5p_content_create(
         source,
         root=root,
         content_key=str(content_uuid),
-        installed=_installed_libraries(),
+        installed=installed_library_patches(),
         may_install_libraries=may_install_libraries,
         filename=filename,
         limits=limits,
@@ -164,7 +168,7 @@ def h5p_content_replace(
         source,
         root=root,
         content_key=key,
-        installed=_installed_libraries(),
+        installed=installed_library_patches(),
         may_install_libraries=may_install_libraries,
         filename=filename,
         limits=limits,
@@ -199,6 +203,14 @@ def h5p_content_replace(
             current.save(update_fields=["main_library", "language", "folder"])
             H5PUserData.objects.filter(content=current).delete()
             _remove_folder_on_commit(old_folder)
+            audit_record(
+                actor=uploaded_by,
+                action="h5p_content.replaced",
+                university=current.university,
+                target=current,
+                summary=f"Replaced the package of “{current.title}”",
+                details={"main_library": str(main_library)},
+            )
     except BaseException:
         files.rollback()
         raise
@@ -218,7 +230,7 @@ def _remove_folder_on_commit(relative: str) -> None:
 
 
 @transaction.atomic
-def h5p_library_delete(*, library: H5PLibrary) -> None:
+def h5p_library_delete(*, library: H5PLibrary, actor=None) -> None:
     """Uninstall a library no content and no other library uses; else `H5PError`, nothing
     removed. Only platform staff reach this (libraries are shared by every university)."""
     library = H5PLibrary.objects.select_for_update().get(pk=library.pk)
@@ -237,10 +249,16 @@ def h5p_library_delete(*, library: H5PLibrary) -> None:
         )
     library.delete()
     _remove_folder_on_commit(library.installed_path)
+    audit_record(
+        actor=actor,
+        action="h5p_library.deleted",
+        summary=f"Deleted the H5P library {library}",
+        details={"library": str(library)},
+    )
 
 
 @transaction.atomic
-def h5p_content_delete(*, content: H5PContent) -> None:
+def h5p_content_delete(*, content: H5PContent, actor=None) -> None:
     """Delete content that no lesson uses and no learner has attempted, with its files.
 
     Refused (`H5PError`, nothing removed) while a lesson uses it, live, in a draft or in a
@@ -260,9 +278,16 @@ def h5p_content_delete(*, content: H5PContent) -> None:
             _("Learners have attempts at “%(title)s”; it is kept with their records.")
             % {"title": content.title},
         )
-    folder = content.folder
+    folder, pk = content.folder, content.pk
     content.delete()
     _remove_folder_on_commit(folder)
+    audit_record(
+        actor=actor,
+        action="h5p_content.deleted",
+        university=content.university,
+        summary=f"Deleted the H5P activity “{content.title}”",
+        details={"content_id": pk, "uuid": str(content.uuid)},
+    )
 
 
 # --- the player's saved state -----------------------------------------------------------

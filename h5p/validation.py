@@ -137,23 +137,7 @@ def validate_package(
     """
     installed_patch = installed_patch_lookup(installed)
     budget = ByteBudget(archive.limits)
-    visible = [name for name in archive.files if not _is_hidden(name)]
-
-    content_files: list[str] = []
-    library_files: dict[str, list[str]] = {}
-    for name in visible:
-        top, _sep, rest = name.partition("/")
-        if not rest:
-            continue  # H5P unpacks nothing from the package root except h5p.json
-        extension = rest.rsplit(".", 1)[-1].lower() if "." in rest.rsplit("/", 1)[-1] else ""
-        if top == "content":
-            if extension not in CONTENT_EXTENSIONS:
-                _reject_extension(name, CONTENT_EXTENSIONS)
-            content_files.append(name)
-        else:
-            if extension not in LIBRARY_EXTENSIONS:
-                _reject_extension(name, LIBRARY_EXTENSIONS)
-            library_files.setdefault(top, []).append(name)
+    content_files, library_files = _sort_files(archive)
 
     if "content/content.json" not in archive.files:
         raise PackageRejected(
@@ -165,19 +149,7 @@ def validate_package(
     h5p_json = _read_json(archive, "h5p.json", budget)
     _check_h5p_json(h5p_json)
 
-    libraries: dict[LibraryRef, PackageLibrary] = {}
-    if may_install_libraries:
-        for folder, names in sorted(library_files.items()):
-            library = _read_library(archive, folder, names, budget)
-            if library.ref in libraries:
-                raise PackageRejected(
-                    "duplicate-library",
-                    _("The library %(library)s is in the package twice (%(folder)s).")
-                    % {"library": library.ref, "folder": folder},
-                    folder,
-                )
-            libraries[library.ref] = library
-
+    libraries = _read_libraries(archive, library_files, budget) if may_install_libraries else {}
     to_install = [
         library
         for library in libraries.values()
@@ -211,6 +183,68 @@ def validate_package(
         libraries=libraries,
         libraries_to_install=to_install,
     )
+
+
+def validate_library_package(
+    archive: CheckedArchive, *, installed: InstalledLibraries
+) -> dict[LibraryRef, PackageLibrary]:
+    """The libraries a package brings, checked by H5P's rules, for platform staff to install.
+
+    A package with content (`h5p.json` or `content/`) is checked exactly as an upload of that
+    content would be. One without is H5P's library upload (`isValidPackage` with
+    `skipContent`): only library folders, each checked as in a content package, and every
+    dependency present or installed. Raises `PackageRejected`.
+    """
+    if "h5p.json" in archive.files or "content/content.json" in archive.files:
+        return validate_package(archive, installed=installed, may_install_libraries=True).libraries
+    content_files, library_files = _sort_files(archive)
+    if content_files or not library_files:
+        raise PackageRejected(
+            "no-libraries",
+            _("The package holds no H5P libraries: it has neither h5p.json nor library folders."),
+        )
+    libraries = _read_libraries(archive, library_files, ByteBudget(archive.limits))
+    _check_dependencies({}, libraries, installed_patch_lookup(installed), True, library_files)
+    return libraries
+
+
+def _sort_files(archive: CheckedArchive) -> tuple[list[str], dict[str, list[str]]]:
+    """The content files, and each library folder's files, with the extension whitelists."""
+    content_files: list[str] = []
+    library_files: dict[str, list[str]] = {}
+    for name in archive.files:
+        if _is_hidden(name):
+            continue
+        top, _sep, rest = name.partition("/")
+        if not rest:
+            continue  # H5P unpacks nothing from the package root except h5p.json
+        extension = rest.rsplit(".", 1)[-1].lower() if "." in rest.rsplit("/", 1)[-1] else ""
+        if top == "content":
+            if extension not in CONTENT_EXTENSIONS:
+                _reject_extension(name, CONTENT_EXTENSIONS)
+            content_files.append(name)
+        else:
+            if extension not in LIBRARY_EXTENSIONS:
+                _reject_extension(name, LIBRARY_EXTENSIONS)
+            library_files.setdefault(top, []).append(name)
+    return content_files, library_files
+
+
+def _read_libraries(
+    archive: CheckedArchive, library_files: dict[str, list[str]], budget: ByteBudget
+) -> dict[LibraryRef, PackageLibrary]:
+    libraries: dict[LibraryRef, PackageLibrary] = {}
+    for folder, names in sorted(library_files.items()):
+        library = _read_library(archive, folder, names, budget)
+        if library.ref in libraries:
+            raise PackageRejected(
+                "duplicate-library",
+                _("The library %(library)s is in the package twice (%(folder)s).")
+                % {"library": library.ref, "folder": folder},
+                folder,
+            )
+        libraries[library.ref] = library
+    return libraries
 
 
 def _is_hidden(name: str) -> bool:

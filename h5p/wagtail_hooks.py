@@ -24,6 +24,12 @@ def register_h5p_admin_urls():
         path("<int:pk>/replace/", admin_views.content_replace, name="content_replace"),
         path("libraries/", admin_views.library_list, name="libraries"),
         path("libraries/<int:pk>/delete/", admin_views.library_delete, name="library_delete"),
+        path("libraries/update/", admin_views.library_update, name="library_update"),
+        path(
+            "libraries/update/<str:token>/",
+            admin_views.library_update_confirm,
+            name="library_update_confirm",
+        ),
     ]
     return [path("h5p/", include((urls, "h5p_admin"), namespace="h5p_admin"))]
 

@@ -262,6 +262,10 @@ ADMIN_ROWS = {
     # Libraries are the platform's: staff only.
     "h5p_admin:libraries": STAFF_ONLY,
     "h5p_admin:library_delete": on_a({"staff"}, kwargs=lambda fx: {"pk": fx.h5p_a.main_library_id}),
+    "h5p_admin:library_update": STAFF_ONLY,
+    # A held upload is its uploader's own: no token exists in the fixtures, so even staff get
+    # 404 (the view's tests prove staff reach their own and nobody else's).
+    "h5p_admin:library_update_confirm": NOT_FOUND,
     # --- Reports ---------------------------------------------------------------------------
     "wagtailadmin_reports:locked_pages": admin({"editor_b", "staff"}),
     "wagtailadmin_reports:locked_pages_results": admin({"editor_b", "staff"}),

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from h5p.libraries import lessons_using_content, library_usage
 from h5p.models import H5PContent, H5PLibrary
 from h5p.services import H5PError, h5p_content_create, h5p_content_delete, h5p_library_delete
@@ -130,12 +131,15 @@ def test_an_unused_library_is_deleted_with_its_files(
     assert response.status_code == 302
     assert not H5PLibrary.objects.exists()
     assert not folder.exists()
+    event = AuditEvent.objects.get(action="h5p_library.deleted")
+    assert event.details == {"library": "H5P.IlmTinyQuiz 1.0.0"} and event.actor.is_superuser
 
 
 def test_an_instructor_deletes_content_no_lesson_uses(
     client, university, tiny_content, django_capture_on_commit_callbacks
 ):
-    staff_client(client, f.make_member("instructor", university))
+    instructor = f.make_member("instructor", university)
+    staff_client(client, instructor)
     folder = h5p_root() / tiny_content.folder
     url = reverse("h5p_admin:content_delete", kwargs={"pk": tiny_content.pk})
     assert "No lesson uses it" in client.get(url).content.decode()
@@ -147,6 +151,9 @@ def test_an_instructor_deletes_content_no_lesson_uses(
     assert not H5PContent.objects.exists()
     assert not folder.exists()
     assert H5PLibrary.objects.exists()  # libraries stay until staff remove them
+    event = AuditEvent.objects.get(action="h5p_content.deleted")
+    assert (event.actor, event.university) == (instructor, university)
+    assert event.details["content_id"] == tiny_content.pk
 
 
 def test_content_a_lesson_uses_is_not_deleted(client, university, tiny_content):
@@ -159,6 +166,7 @@ def test_content_a_lesson_uses_is_not_deleted(client, university, tiny_content):
 
     assert H5PContent.objects.filter(pk=tiny_content.pk).exists()
     assert any("remove it from those lessons first" in t for t in message_texts(response))
+    assert not AuditEvent.objects.filter(action="h5p_content.deleted").exists()
     assert (h5p_root() / tiny_content.folder).is_dir()
 
 

@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from h5p.archive import ArchiveRejected
 from h5p.libraries import lessons_using_content
 from h5p.models import H5PAttempt, H5PContent, H5PLibrary, H5PUserData
@@ -124,7 +125,8 @@ def _upload(data: bytes, name: str = "tiny-v2.h5p"):
 
 
 def test_the_activitys_instructor_replaces_it_from_the_admin(client, university, tiny_content):
-    staff_client(client, f.make_member("instructor", university))
+    instructor = f.make_member("instructor", university)
+    staff_client(client, instructor)
     url = reverse("h5p_admin:content_replace", kwargs={"pk": tiny_content.pk})
     assert "Upload a new version of" in client.get(url).content.decode()
 
@@ -134,6 +136,12 @@ def test_the_activitys_instructor_replaces_it_from_the_admin(client, university,
     (message,) = get_messages(response.wsgi_request)
     assert "replaced by the new version" in str(message)
     assert content_json(H5PContent.objects.get(pk=tiny_content.pk))["score"] == 2
+    event = AuditEvent.objects.get(action="h5p_content.replaced")
+    assert (event.actor, event.university, event.target_id) == (
+        instructor,
+        university,
+        str(tiny_content.pk),
+    )
 
 
 def test_the_admin_names_why_a_package_of_another_type_is_refused(client, tiny_content):
