@@ -25,6 +25,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from requests import RequestException
 
 from accounts.adapter import AccountAdapter
@@ -36,6 +37,12 @@ from .services import identity_apply, identity_check
 logger = logging.getLogger("sso")
 
 SESSION_PROVIDER_KEY = "sso_provider_id"
+
+
+PROVIDER_DOWN = gettext_lazy(
+    "Your university's sign-in service did not answer. Please try again in a few "
+    "minutes; if it keeps failing, tell your university's IT service."
+)
 
 
 def refusal(request, message, *, status: int = 400):
@@ -109,11 +116,7 @@ class SignInAdapter(DefaultSocialAccountAdapter):
             "sign-in through %s failed: %s %r", getattr(provider, "id", provider), error, exception
         )
         if isinstance(exception, RequestException):
-            message = _(
-                "Your university's sign-in service did not answer. Please try again in a few "
-                "minutes; if it keeps failing, tell your university's IT service."
-            )
-            raise ImmediateHttpResponse(refusal(request, message, status=502))
+            raise ImmediateHttpResponse(refusal(request, PROVIDER_DOWN, status=502))
         message = _(
             "The sign-in with your university could not be completed, and nothing was "
             "changed. Please start again from the sign-in page."

@@ -3,11 +3,10 @@
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.http import Http404
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from requests import RequestException
 
-from .adapter import logger, refusal
+from .adapter import PROVIDER_DOWN, logger, refusal
 from .selectors import sign_in_for_university_code
 
 
@@ -21,11 +20,4 @@ def begin(request, code: str):
         return oidc_views.login(request, provider_id=sign_in.provider_id)
     except (RequestException, OAuth2Error, ValueError) as error:
         logger.warning("sign-in with %s could not start: %r", sign_in.provider_id, error)
-        return refusal(
-            request,
-            _(
-                "Your university's sign-in service did not answer. Please try again in a few "
-                "minutes; if it keeps failing, tell your university's IT service."
-            ),
-            status=502,
-        )
+        return refusal(request, PROVIDER_DOWN, status=502)

@@ -183,3 +183,8 @@ def test_university_staff_may_not_open_the_admin_screen(client, alpha):
     answer = client.get(reverse("university_sign_in:index"))
     assert answer.status_code in (302, 403)
     assert "idp.alpha.example" not in answer.content.decode()
+
+
+def test_deleting_a_university_sign_in_drops_its_credentials(alpha):
+    alpha.delete()
+    assert not SocialApp.objects.exists()

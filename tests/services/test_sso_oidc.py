@@ -185,6 +185,19 @@ def test_provider_down_answers_clearly_and_creates_nothing(live_server, idp):
     assert not User.objects.exclude(is_superuser=True).filter(email__endswith="alpha.example")
 
 
+def test_provider_down_behind_allauths_own_login_url(live_server, idp):
+    alpha_sign_in(f"http://127.0.0.1:{free_port()}/o")
+    browser = requests.Session()
+    browser.get(f"{live_server.url}/en/accounts/login/")
+    answer = browser.post(
+        f"{live_server.url}/en/accounts/oidc/uni-alpha/login/",
+        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        allow_redirects=False,
+    )
+    assert answer.status_code == 502
+    assert "did not answer" in answer.text
+
+
 def test_provider_too_slow_answers_clearly(live_server, idp, settings):
     settings.SOCIALACCOUNT_REQUESTS_TIMEOUT = 1
     # A provider that takes the connection and never answers.
