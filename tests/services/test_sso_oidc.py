@@ -198,6 +198,28 @@ def test_provider_down_behind_allauths_own_login_url(live_server, idp):
     assert "did not answer" in answer.text
 
 
+def test_provider_gone_between_the_redirect_and_the_callback(live_server, tmp_path):
+    # A provider of its own, stopped after it issued the code: the token exchange fails.
+    provider = IdentityProvider(
+        tmp_path / "idp",
+        people=[AZIZ],
+        clients=[
+            {"id": "ilm", "secret": "ilm-secret", "redirect_uris": [f"{live_server.url}{CALLBACK}"]}
+        ],
+    ).start()
+    try:
+        alpha_sign_in(provider.issuer)
+        browser = requests.Session()
+        callback = at_provider(browser, start(browser, live_server.url), AZIZ)
+    finally:
+        provider.stop()
+    answer = browser.get(callback)
+
+    assert answer.status_code == 502
+    assert "did not answer" in answer.text
+    assert not User.objects.filter(email="aziz@alpha.example").exists()
+
+
 def test_provider_too_slow_answers_clearly(live_server, idp, settings):
     settings.SOCIALACCOUNT_REQUESTS_TIMEOUT = 1
     # A provider that takes the connection and never answers.
