@@ -91,6 +91,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/data/", include("privacy.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/university/", include("sso.urls")),
     path("accounts/", include("allauth.urls")),
     path("start/", landing, name="landing"),
     path("learn/", include("learning.urls")),

@@ -379,6 +379,25 @@ ROWS: dict[str, Row] = {
     "account_reset_password_from_key": public(
         OK, REDIRECT, DENIED, url=lambda fx: "/en/accounts/password/reset/key/1-bogus/"
     ),
+    # --- University sign-in (sso, allauth's socialaccount) ----------------------------------
+    # The "Sign in with <University>" button: POST only (a GET starts nothing).
+    "sso:begin": public(INVALID),
+    # allauth's OpenID Connect endpoints for a provider id no university has: not found.
+    "openid_connect_login": public(DENIED),
+    "openid_connect_callback": public(DENIED),
+    # The signed-in person's own connected accounts; the connect-or-sign-up steps.
+    "socialaccount_connections": login_required(),
+    "socialaccount_signup": public(REDIRECT, LOGIN),
+    "socialaccount_login_cancelled": public(OK),
+    # allauth answers its error page with 401, whoever asks.
+    "socialaccount_login_error": public(DENIED),
+    # allauth's older prefix, `social/`: permanent redirects to the `3rdparty/` pages.
+    **{
+        f"route:en/accounts/social/{page}": public(
+            REDIRECT, url=lambda fx, page=page: f"/en/accounts/social/{page}"
+        )
+        for page in ("connections/", "login/cancelled/", "login/error/", "signup/")
+    },
 }
 
 

@@ -316,6 +316,12 @@ ADMIN_ROWS = {
     "wagtailsettings:edit": NOT_FOUND,  # no settings models
     "wagtailsettings:preview_on_edit": NOT_FOUND,
     "wagtailsnippets:index": REFUSED,  # no snippet models
+    # University sign-in (sso): a university's identity provider is the platform's business.
+    "university_sign_in:index": STAFF_ONLY,
+    "university_sign_in:index_results": STAFF_ONLY,
+    "university_sign_in:add": STAFF_ONLY,
+    "university_sign_in:edit": NOT_FOUND,
+    "university_sign_in:delete": NOT_FOUND,
     # --- The platform's settings: platform staff only, asked with A's objects ---------------
     "wagtailadmin_collections:index": STAFF_ONLY,
     "wagtailadmin_collections:add": STAFF_ONLY,

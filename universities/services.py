@@ -29,3 +29,10 @@ def membership_grant(
         membership.save(update_fields=["student_number"])
     user.__dict__.pop("_membership_cache", None)
     return membership
+
+
+@transaction.atomic
+def membership_revoke(*, user, university: University, role: str) -> None:
+    """Take `role` at `university` away from `user`; idempotent."""
+    Membership.objects.filter(user=user, university=university, role=role).delete()
+    user.__dict__.pop("_membership_cache", None)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "offline",
     "outbox",
     "uploads",
+    "sso",
     # Wagtail and its i18n.
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "sso.middleware.ProviderUnreachableMiddleware",
     "lms.staff_mfa.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "lms.admin_gate.AdminRefusalMiddleware",
@@ -151,7 +155,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "landing"
 
 # allauth: email is the login; verification is mandatory in production (see production.py).
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # emails and landing in the reader's language
+# Emails and landing in the reader's language (accounts.adapter), and single logout after a
+# university sign-in (sso.adapter, ADR 0053).
+ACCOUNT_ADAPTER = "sso.adapter.SignInAccountAdapter"
+# A correct password is refused where the account's university switched local passwords off.
+ACCOUNT_FORMS = {"login": "sso.forms.UniversityAwareLoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "learning.forms.SignupDetailsForm"
@@ -162,6 +170,19 @@ ACCOUNT_LOGOUT_ON_GET = False
 # Login attempts are rate-limited by allauth (per IP and per account); the Wagtail admin
 # logs in through allauth too (WAGTAILADMIN_LOGIN_URL), so one limit guards both.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+# University sign-in (ADR 0053): one OpenID Connect SocialApp per university (`uni-<code>`),
+# configured by platform staff in the admin; accounts are created on first sign-in. An
+# existing account with the same email is never signed in or linked by email alone: its owner
+# signs in first and connects the university account.
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SignInAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# Seconds Ilm waits for a university's provider before saying it did not answer.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff must set up two-factor authentication before any staff door opens (lms/staff_mfa.py).
 ILM_REQUIRE_STAFF_MFA = bool(env.ILM_REQUIRE_STAFF_MFA)  # off unless set; production: on
