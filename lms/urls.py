@@ -85,6 +85,7 @@ urlpatterns = [
     path("h5p/", include("h5p.urls")),
     path("api/", include("reports.urls")),
     path("", include("offline.root_urls")),
+    path("", include("wallets.urls")),
     path("", include("certificates.urls")),
 ]
 

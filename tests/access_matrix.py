@@ -427,6 +427,19 @@ ROWS.update(
         "certificates:settings_save": public(INVALID),
         "certificates:manage_revoke": public(INVALID),
         "certificates:manage_unrevoke": public(INVALID),
+        # Wallets (OpenID4VCI, ADR 0050): the metadata is public; the wallet endpoints take
+        # POST only, with a pre-authorised code or a bearer token, never a session.
+        "wallets:issuer_metadata": public(OK),
+        "wallets:authorization_server_metadata": public(OK),
+        "wallets:token": public(INVALID),
+        "wallets:token#post": public(INVALID, method="post"),
+        "wallets:nonce": public(INVALID),
+        "wallets:nonce#post": public(OK, method="post"),
+        "wallets:credential": public(INVALID),
+        "wallets:credential#post": public(DENIED, method="post"),
+        # The offer page is the credential's own learner's only (object level in
+        # wallets/tests/test_offer_page.py): a forged id is 404 to everyone, staff included.
+        "wallets:offer": login_required(ok=set()),
         # H5P playback: everything is keyed by content uuid and a token.
         "h5p:libraries_root": public(DENIED),
         "h5p:library_file": public(DENIED),

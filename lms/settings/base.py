@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "courses",
     "learning",
     "certificates",
+    "wallets",
     "xapi",
     "h5p",
     "reports",
@@ -224,6 +225,9 @@ LANGUAGE_NEUTRAL_PATH_PREFIXES = [
     "/universities/",
     "/credentials/",
     "/i18n/",
+    # OpenID4VCI (`wallets.urls`): metadata where wallets look for it, and the wallet API.
+    "/.well-known/",
+    "/wallet/",
 ]
 USE_I18N = True
 # The reader's language outlives the browser session (ADR 0033).
