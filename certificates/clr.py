@@ -22,7 +22,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -260,8 +259,7 @@ def learner_record_build(*, program_enrollment: ProgramEnrollment) -> LearnerRec
 
     unavailable = _("Your learner record cannot be signed right now. Please try again later.")
     try:
-        with transaction.atomic():
-            signed = services.university_sign(university=lead, build=build)
+        signed = services.university_sign(university=lead, build=build)
     except (services.CertificateError, keys.KeyEncryptionError) as error:
         logger.error("learner record of %s not signed: %s", program_enrollment.pk, error)
         raise LearnerRecordError(unavailable, code="unavailable") from error

@@ -246,7 +246,7 @@ def _url(program) -> str:
 
 def test_learner_downloads_their_record(client, completed, django_assert_max_num_queries):
     client.force_login(completed["learner"])
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(16):
         response = client.get(_url(completed["program"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
@@ -287,6 +287,16 @@ def test_enrolled_without_credentials_gets_a_clear_message(client, joint):
     assert "nothing in your learner record" in response.content.decode()
 
 
+def test_no_key_encryption_key_gets_a_clear_message_not_a_500(client, completed, settings):
+    settings.CERTIFICATES_ALLOW_KEK_FALLBACK = False
+    settings.ILM_KEY_ENCRYPTION_KEY = ""
+    settings.ILM_KEY_ENCRYPTION_KEY_FILE = ""
+    client.force_login(completed["learner"])
+    response = client.get(_url(completed["program"]))
+    assert response.status_code == 503
+    assert "cannot be signed right now" in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -317,3 +327,55 @@ def test_certificates_page_offers_the_record_once_something_is_earned(
     body = client.get("/certificates/").content.decode()
     assert _url(joint["program"]) in body
     assert "Download learner record (JSON)" in body
+
+
+# --- the demo ----------------------------------------------------------------------------
+
+
+def test_demo_program_completer_and_demo_learner_get_records_that_verify(
+    db, tmp_path, node_verifier, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from demo.content.institutions import PROGRAM
+
+    # Certificates are issued when the seed's transactions commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--learners", "16", stdout=StringIO())
+    program_key = Credential.objects.filter(kind=Credential.Kind.PROGRAM).values_list(
+        "achievement_key", flat=True
+    )
+    completer = (
+        ProgramEnrollment.objects.filter(
+            program__slug=PROGRAM["slug"], learner__credentials__achievement_key__in=program_key
+        )
+        .select_related("learner", "program__lead_university")
+        .first()
+    )
+    assert completer is not None, list(
+        ProgramEnrollment.objects.filter(learner__email="graduate@demo.ilm.test").values_list(
+            "status", "learner__enrollments__status", "learner__enrollments__run__course__title"
+        )
+    )
+    assert completer.learner.email == "graduate@demo.ilm.test"
+    record = clr.learner_record_build(program_enrollment=completer)
+    assert record.document["partial"] is False
+    universities = {c.university for c in Credential.objects.filter(learner=completer.learner)}
+    dids = [
+        write(tmp_path, f"did-{u.code}.json", services.university_did_document(u))
+        for u in universities
+    ]
+    lists = []
+    for credential in record.included:
+        path = tmp_path / f"status-{credential.status_list_id}.json"
+        path.write_text(credential.status_list.signed_json, encoding="utf-8")
+        lists.append(path)
+    verdict = node_verifier(write(tmp_path, "record.json", record.document), dids, set(lists))
+    assert verdict["verified"] is True, verdict
+
+    demo_learner = ProgramEnrollment.objects.select_related(
+        "learner", "program__lead_university"
+    ).get(learner__email="learner@demo.ilm.test", program__slug=PROGRAM["slug"])
+    partial = clr.learner_record_build(program_enrollment=demo_learner).document
+    assert partial["partial"] is True
+    assert verify_credential(partial, LocalResolver()).verdict == Verdict.VALID
