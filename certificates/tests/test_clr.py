@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from certificates import clr, proofs, services
 from certificates.contexts import CLR_V2, OB_V3, VC_V2, load_bundled_context
@@ -303,6 +306,8 @@ def test_no_key_encryption_key_gets_a_clear_message_not_a_500(client, completed,
         "/certificates/programs/0/learner-record.json",
         "/certificates/programs/99999999/learner-record.json",
         "/certificates/programs/99999999999999999999999/learner-record.json",
+        "/certificates/programs/1099511627776/learner-record.json",
+        "/certificates/programs/9223372036854775807/learner-record.json",
         "/certificates/programs/abc/learner-record.json",
         "/certificates/programs/-1/learner-record.json",
     ],
@@ -310,6 +315,16 @@ def test_no_key_encryption_key_gets_a_clear_message_not_a_500(client, completed,
 def test_bad_program_ids_answer_404(client, joint, path):
     client.force_login(joint["learner"])
     assert client.get(path).status_code == 404
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(segment=st.one_of(st.integers().map(str), st.text(alphabet="0123456789-x%.", max_size=30)))
+def test_any_program_id_segment_answers_404_not_500(client, joint, segment):
+    client.force_login(joint["learner"])
+    response = client.get(f"/certificates/programs/{segment}/learner-record.json")
+    assert response.status_code in (301, 404)
 
 
 def test_anonymous_is_sent_to_log_in(client, joint):
