@@ -5,6 +5,7 @@ learner's own."""
 from django.db.models import QuerySet
 from django.http import Http404
 
+from learning.models import ProgramEnrollment
 from universities.access import object_or_404, reach
 from universities.models import Role
 
@@ -17,6 +18,23 @@ def credential_for_learner(user, credential_id) -> Credential:
         raise Http404
     return object_or_404(
         Credential.objects.select_related("university").filter(learner=user), pk=credential_id
+    )
+
+
+def program_enrollment_for_learner(user, program_id) -> ProgramEnrollment:
+    """The learner's own enrollment in a joint program, for their learner record, or 404:
+    another learner's program, or one they never joined, answers as a missing one does."""
+    if not user.is_authenticated:
+        raise Http404
+    # The URL's int converter takes any length; SQLite refuses ints past 64 bits with an
+    # OverflowError, which `object_or_404` does not turn into a 404.
+    if not isinstance(program_id, int) or not 0 < program_id < 2**63:
+        raise Http404
+    return object_or_404(
+        ProgramEnrollment.objects.select_related(
+            "learner", "program__lead_university", "program__locale"
+        ).filter(learner=user),
+        program_id=program_id,
     )
 
 

@@ -180,6 +180,18 @@ def _signer(university: University, identity: IssuerIdentity | None = None) -> _
     return _Signer.of(identity, key, private_key)
 
 
+def university_sign(*, university: University, build) -> dict:
+    """Sign the document `build(did)` makes, as `university`, with its current key.
+
+    `build` receives the DID the document is signed under (its issuer). For documents built
+    on demand and never stored, such as a learner record (`clr.py`); a university without a
+    key gets its first one.
+    """
+    with transaction.atomic():
+        signer = _signer(university)
+        return signer.sign(build(signer.identity.did))
+
+
 # --- status lists ----------------------------------------------------------------------------
 
 
@@ -374,6 +386,22 @@ def certificate_issue(*, enrollment_id: int) -> Credential:
         return Credential.objects.get(learner_id=enrollment.learner_id, achievement_key=key)
 
 
+def program_achievement(program) -> composition.AchievementData:
+    """What a joint program's credential (and its learner record) says the program is."""
+    url = site_url(f"/achievements/program/{program.translation_key}/")
+    return composition.AchievementData(
+        id=url,
+        name=program.title,
+        name_en=achievements.english_title(program),
+        language=program.locale.language_code,
+        description=program.summary,
+        criteria=_("Completed every required course of the joint program."),
+        ects_credits=program.total_credits,
+        outcomes=achievements.outcomes(program, url),
+        achievement_type="Certificate",
+    )
+
+
 def program_certificate_issue(*, program_enrollment_id: int) -> Credential:
     """Issue (once) the lead university's program credential, endorsed by each partner."""
     try:
@@ -386,7 +414,6 @@ def program_certificate_issue(*, program_enrollment_id: int) -> Credential:
             if program_enrollment.status != ProgramEnrollment.Status.COMPLETED:
                 raise CertificateError(_("The program is not completed yet."), code="not_completed")
             program = program_enrollment.program
-            url = site_url(f"/achievements/program/{program.translation_key}/")
             scores = [
                 e.final_score
                 for e in program_enrollment.course_enrollments.all()
@@ -397,17 +424,7 @@ def program_certificate_issue(*, program_enrollment_id: int) -> Credential:
                 if scores
                 else None
             )
-            achievement = composition.AchievementData(
-                id=url,
-                name=program.title,
-                name_en=achievements.english_title(program),
-                language=program.locale.language_code,
-                description=program.summary,
-                criteria=_("Completed every required course of the joint program."),
-                ects_credits=program.total_credits,
-                outcomes=achievements.outcomes(program, url),
-                achievement_type="Certificate",
-            )
+            achievement = program_achievement(program)
             partners = tuple(
                 p
                 for p in program.partner_universities.all().order_by("code")

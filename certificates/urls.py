@@ -20,6 +20,11 @@ urlpatterns = [
         views.credential_download,
         name="download",
     ),
+    path(
+        "certificates/programs/<int:program_id>/learner-record.json",
+        views.learner_record_download,
+        name="learner_record",
+    ),
     # The registrar's pages: list, and POST-only revoke / un-revoke.
     path("certificates/manage/", registrar_views.credential_list, name="manage"),
     path(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.models import CoursePage, ProgramPage
 
-from . import access, did_web, verification_display
+from . import access, clr, did_web, verification_display
 from .identities import identity_did_document, identity_for_did
 from .models import IssuerIdentity, StatusList
 from .pdf import certificate_pdf, verification_url
@@ -205,7 +205,27 @@ def my_certificates(request):
         {"credential": c, "share_url": verification_url(c)}
         for c in credentials_for_learner(request.user)
     ]
-    return render(request, "certificates/my_certificates.html", {"items": items})
+    context = {"items": items, "learner_records": clr.learner_records_offered(request.user)}
+    return render(request, "certificates/my_certificates.html", context)
+
+
+@require_GET
+def learner_record_download(request, program_id: int):
+    """The learner's CLR 2.0 record of a joint program, built and signed now (ADR 0051)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    program_enrollment = access.program_enrollment_for_learner(request.user, program_id)
+    try:
+        record = clr.learner_record_build(program_enrollment=program_enrollment)
+    except clr.LearnerRecordError as error:
+        status = 404 if error.code == "empty" else 503
+        context = {"message": str(error), "program": program_enrollment.program}
+        return render(request, "certificates/learner_record_refused.html", context, status=status)
+    body = json.dumps(record.document, ensure_ascii=False, indent=2).encode("utf-8")
+    response = HttpResponse(body, content_type=LD_JSON)
+    response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

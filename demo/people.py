@@ -251,5 +251,17 @@ def demo_learner_progress(email: str, *, program: ProgramPage, rng: random.Rando
             simulator.study(enrollment, second, 0.5)
 
 
+def demo_graduate_progress(email: str, *, program: ProgramPage, rng: random.Random) -> None:
+    """The fixed demo graduate: every required course of the program finished, so the
+    program credential and a complete learner record exist (ADR 0051)."""
+    learner = User.objects.get(email=email)
+    if ProgramEnrollment.objects.filter(learner=learner, program=program).exists():
+        return
+    services.program_enrollment_create(learner=learner, program=program)
+    simulator = ProgressSimulator(rng, flawless=True)
+    for enrollment in Enrollment.objects.filter(learner=learner).select_related("run__course"):
+        simulator.study(enrollment, enrollment.run.course.specific, 1.0)
+
+
 def _open_runs(courses: list[CoursePage]) -> list[CourseRun]:
     return [CourseRun.objects.filter(course=course).order_by("pk").first() for course in courses]

@@ -14,14 +14,14 @@ DEMO_REVOCATION_REASON = "Demo: issued by mistake to show a revoked certificate.
 DEMO_TOKEN_NAME = "Demo student information system"  # noqa: S105 - a label, not a secret
 
 
-def revoked_credential_ensure(*, actor, keep_email: str) -> Credential | None:
-    """Revoke one course credential (never the demo learner's), once."""
+def revoked_credential_ensure(*, actor, keep_emails: tuple[str, ...]) -> Credential | None:
+    """Revoke one course credential (never the fixed demo accounts'), once."""
     already = Credential.objects.filter(revoked=True).first()
     if already is not None:
         return already
     candidate = (
         Credential.objects.filter(kind="course", revoked=False)
-        .exclude(learner__email=keep_email)
+        .exclude(learner__email__in=keep_emails)
         .order_by("issued_at", "pk")
         .first()
     )

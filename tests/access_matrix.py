@@ -412,6 +412,9 @@ ROWS.update(
         "certificates:did_document": public(OK, DENIED),
         "certificates:download": row({DENIED}, anon={DENIED, LOGIN}),
         "certificates:mine": login_required(),
+        # A learner's own program only; another learner's answers 404 like a missing one
+        # (proved with a real program in certificates/tests/test_clr.py).
+        "certificates:learner_record": row({DENIED}, anon={LOGIN}),
         "certificates:pdf": row({DENIED}, anon={DENIED, LOGIN}),
         "certificates:status_list": public(OK, DENIED),
         "certificates:verify": public(DENIED),

@@ -3,7 +3,7 @@
 // Run after changing a context package: `node export-contexts.mjs`, then review the diff and
 // the hashes that ../contexts/manifest.json records.
 import {createHash} from 'node:crypto';
-import {writeFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 
 import * as credentialsContext from '@digitalbazaar/credentials-context';
@@ -34,6 +34,15 @@ for (const [url, map, file] of wanted) {
   writeFileSync(new URL(`../contexts/${file}`, import.meta.url), text);
   manifest[url] = {file, sha256: createHash('sha256').update(text).digest('hex')};
 }
+// 1EdTech's CLR 2.0 context is in no npm package: its file is the published document, byte
+// for byte (ADR 0051), and is kept as it is, with its hash.
+const clrFile = 'clr-context-2.0.1.jsonld';
+manifest['https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json'] = {
+  file: clrFile,
+  sha256: createHash('sha256')
+    .update(readFileSync(new URL(`../contexts/${clrFile}`, import.meta.url)))
+    .digest('hex'),
+};
 writeFileSync(new URL('../contexts/manifest.json', import.meta.url),
   JSON.stringify(manifest, null, 2) + '\n');
 console.log(JSON.stringify(manifest, null, 2));

@@ -6,7 +6,10 @@
 // Prints one JSON object: {"verified": true|false, "errors": [...]} and exits 0 when the
 // credential verifies, 1 when it does not, 2 on bad usage. Contexts come from the pinned npm
 // packages (not from Ilm's own copies), DID documents and status lists from the given files;
-// anything else the credential points at is refused, never fetched.
+// anything else the credential points at is refused, never fetched. The CLR 2.0 context is
+// in no npm package, so it is read from Ilm's bundled file, but only if its bytes hash to
+// the SHA-256 of the document 1EdTech publishes (written here, not read from Ilm's manifest).
+import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 
@@ -58,7 +61,19 @@ if(!credentialPath) {
 }
 const credential = readJson(credentialPath);
 
+const CLR_CONTEXT_URL = 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json';
+const CLR_CONTEXT_SHA256 = '880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6';
+
+function clrContext() {
+  const raw = readFileSync(new URL('../contexts/clr-context-2.0.1.jsonld', import.meta.url));
+  if(createHash('sha256').update(raw).digest('hex') !== CLR_CONTEXT_SHA256) {
+    usage('the bundled CLR 2.0 context is not the published document');
+  }
+  return JSON.parse(raw.toString('utf8'));
+}
+
 const contexts = new Map([
+  [CLR_CONTEXT_URL, clrContext()],
   ...credentialsContext.contexts,
   ...dataIntegrityContext.contexts,
   ...multikeyContext.contexts,

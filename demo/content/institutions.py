@@ -117,6 +117,8 @@ ACCOUNTS = [
     ("registrar.dtu@demo.ilm.test", "Gulnora Saidova", False, [("registrar", "demo-dtu")]),
     ("registrar.adu@demo.ilm.test", "Marat Ibraimov", False, [("registrar", "demo-adu")]),
     ("learner@demo.ilm.test", "Sitora Karimova", False, [("learner", "demo-dtu")]),
+    # Has completed the joint program: every certificate, and a complete learner record.
+    ("graduate@demo.ilm.test", "Jasur Tursunov", False, [("learner", "demo-adu")]),
 ]
 
 # Given names and family names per country (space-separated), for the generated learners.

@@ -116,7 +116,8 @@ def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
     assert program.program_courses.filter(is_required=True).count() == 4
 
     learners = User.objects.filter(memberships__role="learner").distinct()
-    assert learners.count() == 16 + 1
+    # The generated ones, the demo learner and the demo graduate.
+    assert learners.count() == 16 + 2
     homes = set(learners.values_list("memberships__university__code", flat=True))
     assert len(homes) == 4
     assert Enrollment.objects.filter(status=Enrollment.Status.COMPLETED).exists()

@@ -86,12 +86,14 @@ class Command(BaseCommand):
             people.progress_seed(new_learners, program=program, courses=ordered, rng=rng)
             learner_account = next(a for a in accounts if a.roles[:1] == [("learner", "demo-dtu")])
             people.demo_learner_progress(learner_account.email, program=program, rng=rng)
+            graduate = next(a for a in accounts if a.email == "graduate@demo.ilm.test")
+            people.demo_graduate_progress(graduate.email, program=program, rng=rng)
 
         # Certificates were issued after the learners' transaction committed; now show a
         # revoked one, and give the demo registrar an API token.
         with transaction.atomic():
             revoked = records.revoked_credential_ensure(
-                actor=admin, keep_email=learner_account.email
+                actor=admin, keep_emails=(learner_account.email, graduate.email)
             )
             registrar = User.objects.get(email="registrar.dtu@demo.ilm.test")
             token = (
