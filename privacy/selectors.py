@@ -1,8 +1,9 @@
 """Everything Ilm holds about one learner, gathered from the apps that hold it.
 
 Each app reads its own tables (`learning.selectors.learner_records`, `h5p.selectors`,
-`xapi.selectors`, `certificates.selectors`, `audit.selectors`); this module only composes
-them. The number of queries is fixed, whatever the learner has done: one or two per section.
+`xapi.selectors`, `certificates.selectors`, `wallets.selectors`, `audit.selectors`); this
+module only composes them. The number of queries is fixed, whatever the learner has done:
+one or two per section.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from certificates.selectors import credential_records_of
 from h5p.selectors import h5p_records_of
 from learning.selectors import learner_records
 from universities.models import Membership
+from wallets.selectors import wallet_records_of
 from xapi.selectors import xapi_records_of
 
 # The sections of the download, in the order a reader meets them.
@@ -32,6 +34,8 @@ SECTIONS = (
     "xapi_statements",
     "xapi_documents",
     "credentials",
+    "wallet_offers",
+    "wallet_deliveries",
     "audit_events",
 )
 
@@ -78,6 +82,7 @@ def learner_data(user) -> dict[str, list[dict]]:
         **h5p_records_of(user),
         **xapi_records_of(user, emails),
         "credentials": credentials,
+        **wallet_records_of(user),
         "audit_events": audit_records_of(
             user,
             targets={

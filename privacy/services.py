@@ -27,6 +27,7 @@ from certificates.models import Credential
 from learning.models import Enrollment
 from universities.access import is_platform_staff, reach
 from universities.models import Membership, Role
+from wallets.services import learner_wallet_records_erase
 from xapi.services import learner_statements_erase, statements_prune
 
 from .selectors import learner_emails
@@ -88,6 +89,8 @@ def account_erase(*, user) -> ErasureOutcome | None:
     event_ids = list(about.values_list("pk", flat=True))
     acted_by = set(about.filter(actor=account).values_list("pk", flat=True))
     account_id = account.pk
+    # A delivery protects the token it used, so it goes first, with the offers.
+    learner_wallet_records_erase(user=account)
     account.delete()
     # The cascade itself records "membership revoked" events naming the person (the account
     # still exists while its memberships go), so the events are anonymised after it.

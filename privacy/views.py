@@ -33,6 +33,8 @@ SECTION_LABELS = {
     "xapi_statements": _("Learning records (xAPI statements) about you"),
     "xapi_documents": _("Learning record documents kept for you"),
     "credentials": _("Your certificates, as signed"),
+    "wallet_offers": _("Offers you made to send a certificate to a wallet"),
+    "wallet_deliveries": _("Certificates sent to your wallets, with the wallet's key"),
     "audit_events": _("Audit log entries about you"),
 }
 

@@ -199,3 +199,15 @@ def credential_deliver(
         token.used_at = now
         token.save(update_fields=["used_at"])
     return document
+
+
+def learner_wallet_records_erase(*, user) -> int:
+    """Delete the learner's offers, tokens and deliveries before their account is erased.
+
+    The credentials themselves are kept (ADR 0040); what went to which wallet key is the
+    learner's own history and goes with them. Returns how many deliveries were deleted.
+    """
+    with transaction.atomic():
+        deliveries, _ = WalletDelivery.objects.filter(access_token__offer__learner=user).delete()
+        CredentialOffer.objects.filter(learner=user).delete()
+    return deliveries
