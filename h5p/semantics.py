@@ -217,9 +217,12 @@ class _Walker:
         if not isinstance(fields, list) or not all(isinstance(item, dict) for item in fields):
             raise self.bad_semantics(library, _("a group has no list of fields"))
         if flatten and len(fields) == 1 and field.get("isSubContent") is not True:
-            # H5P stores a one-field group as that field's value, without the object around it.
-            self.value(value, fields[0], path, depth + 1, library)
-            return
+            # H5P's editor stores a one-field group as that field's value, without the object
+            # around it; older content may still hold the object, so both are accepted.
+            name = fields[0].get("name")
+            if not (isinstance(value, dict) and isinstance(name, str) and name in value):
+                self.value(value, fields[0], path, depth + 1, library)
+                return
         if not isinstance(value, dict):
             raise self.refuse("wrong-type", path, _("must be a group of fields (a JSON object)."))
         declared: dict[str, dict] = {}

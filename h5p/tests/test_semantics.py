@@ -192,6 +192,9 @@ def test_a_group_of_one_field_is_stored_flattened_as_h5p_does():
 
     check({"wrap": "plain words"}, [field])
     assert refused({"wrap": "<b>x</b>"}, [field]).path == "wrap"
+    # Content saved before the editor flattened keeps the object: it is checked as a group.
+    check({"wrap": {"title": "plain words"}}, [field])
+    assert refused({"wrap": {"title": "<b>x</b>"}}, [field]).path == "wrap.title"
 
 
 def test_missing_fields_are_accepted_and_null_counts_as_missing():
@@ -565,3 +568,157 @@ def test_replace_with_content_breaking_its_semantics_changes_nothing(university)
     content.refresh_from_db()
     assert content.folder.endswith(str(content.uuid))
     assert stored_files() == before
+
+
+# --- the shape of a real export --------------------------------------------------------------
+
+# The structure of H5P.MultiChoice 1.16's semantics (abridged, labels left out): a media group
+# of one library field, HTML fields with their tags, a one-field group holding a list, plain
+# text translations, behaviour settings.
+HTML_TAGS = ["strong", "em", "sub", "sup"]
+MULTICHOICE_SEMANTICS = [
+    {
+        "name": "media",
+        "type": "group",
+        "fields": [
+            {"name": "type", "type": "library", "optional": True, "options": ["H5P.Image 1.1"]}
+        ],
+    },
+    {"name": "question", "type": "text", "widget": "html", "enterMode": "p", "tags": HTML_TAGS},
+    {
+        "name": "answers",
+        "type": "list",
+        "min": 1,
+        "field": {
+            "name": "answer",
+            "type": "group",
+            "fields": [
+                {"name": "text", "type": "text", "widget": "html", "tags": HTML_TAGS},
+                {"name": "correct", "type": "boolean"},
+                {
+                    "name": "tipsAndFeedback",
+                    "type": "group",
+                    "optional": True,
+                    "fields": [
+                        {"name": "tip", "type": "text", "widget": "html", "tags": ["p", "a"]},
+                        {
+                            "name": "chosenFeedback",
+                            "type": "text",
+                            "widget": "html",
+                            "tags": HTML_TAGS,
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        "name": "overallFeedback",
+        "type": "group",
+        "fields": [
+            {
+                "name": "overallFeedback",
+                "type": "list",
+                "optional": True,
+                "field": {
+                    "name": "overallFeedback",
+                    "type": "group",
+                    "fields": [
+                        {"name": "from", "type": "number", "min": 0, "max": 100},
+                        {"name": "to", "type": "number", "min": 0, "max": 100},
+                        {"name": "feedback", "type": "text", "optional": True},
+                    ],
+                },
+            }
+        ],
+    },
+    {
+        "name": "UI",
+        "type": "group",
+        "common": True,
+        "fields": [
+            {"name": "checkAnswerButton", "type": "text", "default": "Check"},
+            {"name": "scoreBarLabel", "type": "text", "optional": True},
+        ],
+    },
+    {
+        "name": "behaviour",
+        "type": "group",
+        "optional": True,
+        "fields": [
+            {"name": "enableRetry", "type": "boolean", "default": True},
+            {
+                "name": "type",
+                "type": "select",
+                "default": "auto",
+                "options": [{"value": "auto"}, {"value": "multi"}, {"value": "single"}],
+            },
+            {"name": "passPercentage", "type": "number", "min": 0, "max": 100, "step": 1},
+        ],
+    },
+]
+IMAGE_SEMANTICS = [
+    {"name": "file", "type": "image"},
+    {"name": "alt", "type": "text", "maxLength": 500},
+]
+EXPORTED_MULTICHOICE = {
+    "media": {
+        "type": {
+            "params": {
+                "file": {
+                    "path": "images/file-1.png",
+                    "mime": "image/png",
+                    "width": 600,
+                    "copyright": {"license": "U"},
+                },
+                "alt": "Map of Central Asia",
+                "contentName": "Image",
+            },
+            "library": "H5P.Image 1.1",
+            "metadata": {"contentType": "Image", "license": "U", "title": "Untitled Image"},
+            "subContentId": "b1f16a0e-1d4c-4e2b-9a1e-5c0f3a7d2b11",
+        },
+        "disableImageZooming": False,
+    },
+    "question": "<p>Is Dushanbe the capital of <strong>Tajikistan</strong>?</p>\n",
+    "answers": [
+        {
+            "correct": True,
+            "text": "<div>Yes</div>\n",
+            "tipsAndFeedback": {"tip": "", "chosenFeedback": "<div>Right!</div>\n"},
+        },
+        {"correct": False, "text": "<div>No</div>\n", "tipsAndFeedback": {"tip": "<p>Look</p>"}},
+    ],
+    "overallFeedback": [{"from": 0, "to": 100}],
+    "UI": {
+        "checkAnswerButton": "Check",
+        "scoreBarLabel": "You got :num out of :total points",
+        "a11yCheck": "Check the answers.",
+    },
+    "behaviour": {"enableRetry": True, "type": "auto", "passPercentage": 100, "autoCheck": False},
+}
+
+
+def test_content_shaped_like_a_multichoice_export_passes():
+    libraries = {
+        ("H5P.MultiChoice", 1, 16): MULTICHOICE_SEMANTICS,
+        ("H5P.Image", 1, 1): IMAGE_SEMANTICS,
+    }
+
+    check_content(
+        EXPORTED_MULTICHOICE,
+        library=("H5P.MultiChoice", 1, 16),
+        semantics=lambda *ref: libraries[ref],
+    )
+    # With no media chosen, the media group holds only a left-over key.
+    check_content(
+        {**EXPORTED_MULTICHOICE, "media": {"disableImageZooming": False}},
+        library=("H5P.MultiChoice", 1, 16),
+        semantics=lambda *ref: libraries[ref],
+    )
+    hostile = {**EXPORTED_MULTICHOICE, "UI": {"checkAnswerButton": "<img src=x onerror=alert(1)>"}}
+    with pytest.raises(ContentRejected) as caught:
+        check_content(
+            hostile, library=("H5P.MultiChoice", 1, 16), semantics=lambda *ref: libraries[ref]
+        )
+    assert caught.value.path == "UI.checkAnswerButton"
