@@ -7,14 +7,21 @@ and the admin view and `import_h5p` command both go through that service.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
 from .archive import ArchiveLimits, ArchiveRejected, open_archive
 from .installation import InstalledFiles, install_files
-from .validation import InstalledLibraries, PackageManifest, PackageRejected, validate_package
+from .validation import (
+    InstalledLibraries,
+    LibraryRef,
+    PackageManifest,
+    PackageRejected,
+    validate_package,
+)
 
 __all__ = ["ArchiveLimits", "ArchiveRejected", "PackageRejected", "unpack_package"]
 
@@ -28,6 +35,7 @@ def unpack_package(
     may_install_libraries: bool,
     filename: str | None = None,
     limits: ArchiveLimits | None = None,
+    installed_semantics: Callable[[LibraryRef], Any] | None = None,
 ) -> tuple[PackageManifest, InstalledFiles]:
     """Validate `source` and write it under `root`; raise `ArchiveRejected` and write nothing.
 
@@ -44,7 +52,10 @@ def unpack_package(
     archive = open_archive(source, limits or ArchiveLimits())
     try:
         manifest = validate_package(
-            archive, installed=installed, may_install_libraries=may_install_libraries
+            archive,
+            installed=installed,
+            may_install_libraries=may_install_libraries,
+            installed_semantics=installed_semantics,
         )
         files = install_files(archive, manifest, root=root, content_key=content_key)
     finally:

@@ -3,6 +3,7 @@ data download."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,7 +11,8 @@ from django.db.models import QuerySet
 
 from .grading import attempt_limit_of, graded_score, grading_of
 from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
-from .validation import LibraryRef
+from .storage import file_inside
+from .validation import MAX_JSON_BYTES, LibraryRef
 
 # The lesson page shows the latest few; the full record is for instructors' reports.
 LESSON_PAGE_ATTEMPTS = 10
@@ -126,3 +128,22 @@ def installed_library_patches() -> dict[LibraryRef, int]:
             "machine_name", "major_version", "minor_version", "patch_version"
         )
     }
+
+
+def installed_library_semantics(ref: LibraryRef):
+    """The installed library's parsed semantics.json; None without one (or an unreadable one,
+    which its installation checked)."""
+    folder = (
+        H5PLibrary.objects.filter(
+            machine_name=ref.machine_name, major_version=ref.major, minor_version=ref.minor
+        )
+        .values_list("installed_path", flat=True)
+        .first()
+    )
+    path = file_inside(folder, "semantics.json") if folder else None
+    if path is None or path.stat().st_size > MAX_JSON_BYTES:
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None

@@ -24,7 +24,7 @@ from .grading import attempt_limit_of, graded_score, grading_of
 from .libraries import lessons_using_content, usage_of_library
 from .models import H5PAttempt, H5PContent, H5PInteraction, H5PLibrary, H5PUserData
 from .package import unpack_package
-from .selectors import finished_scores, installed_library_patches
+from .selectors import finished_scores, installed_library_patches, installed_library_semantics
 from .statements import (
     H5PError,
     duration_of,
@@ -120,6 +120,7 @@ def h5p_content_create(
         root=root,
         content_key=str(content_uuid),
         installed=installed_library_patches(),
+        installed_semantics=installed_library_semantics,
         may_install_libraries=may_install_libraries,
         filename=filename,
         limits=limits,
@@ -169,6 +170,7 @@ def h5p_content_replace(
         root=root,
         content_key=key,
         installed=installed_library_patches(),
+        installed_semantics=installed_library_semantics,
         may_install_libraries=may_install_libraries,
         filename=filename,
         limits=limits,

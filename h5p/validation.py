@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from .archive import ArchiveRejected, ByteBudget, CheckedArchive, read_entry
 from .player import supported_core_api
+from .semantics import check_content, semantics_lookup
 
 # H5PCore::$defaultContentWhitelist, without `swf`: no browser plays Flash any more, so a .swf
 # file could only ever be a download vector.
@@ -88,6 +89,7 @@ class PackageLibrary:
     folder: str
     data: dict[str, Any]
     files: list[str] = field(default_factory=list)  # archive names, hidden ones left out
+    semantics: Any = None  # the parsed semantics.json, None without one
 
     @property
     def title(self) -> str:
@@ -128,12 +130,14 @@ def validate_package(
     *,
     installed: InstalledLibraries,
     may_install_libraries: bool,
+    installed_semantics: Callable[[LibraryRef], Any] | None = None,
 ) -> PackageManifest:
     """Apply H5P's package rules to an archive whose entries passed `archive.check_entries`.
 
     `may_install_libraries` is H5P's `mayUpdateLibraries()`: without it the package's own
     library folders are ignored and every dependency must already be installed.
-    Raises `PackageRejected` with the first problem found.
+    The content is checked against the semantics of the libraries that will play it; an
+    installed one's come from `installed_semantics`. Raises `PackageRejected`/`ContentRejected`.
     """
     installed_patch = installed_patch_lookup(installed)
     budget = ByteBudget(archive.limits)
@@ -143,7 +147,7 @@ def validate_package(
         raise PackageRejected(
             "missing-content", _("The package has no content/content.json."), "content"
         )
-    _read_json(archive, "content/content.json", budget)
+    content = _read_json(archive, "content/content.json", budget)
     if "h5p.json" not in archive.files:
         raise PackageRejected("missing-h5p-json", _("The package has no h5p.json."), "h5p.json")
     h5p_json = _read_json(archive, "h5p.json", budget)
@@ -172,6 +176,11 @@ def validate_package(
             _("The main library %(main)s is not a runnable content type.") % {"main": main},
             libraries[main].folder,
         )
+    check_content(
+        content,
+        library=main,
+        semantics=semantics_lookup(libraries, to_install, installed_patch, installed_semantics),
+    )
     return PackageManifest(
         title=h5p_json["title"],
         language=h5p_json["language"],
@@ -426,8 +435,9 @@ def _read_library(
                     % {"file": path, "folder": folder},
                     f"{folder}/{normalized}",
                 )
+    semantics = None
     if f"{folder}/semantics.json" in present:
-        _read_json(archive, f"{folder}/semantics.json", budget)
+        semantics = _read_json(archive, f"{folder}/semantics.json", budget)
     for name in names:
         relative = name[len(folder) + 1 :]
         if relative.startswith("language/"):
@@ -440,7 +450,12 @@ def _read_library(
                 )
             _read_json(archive, name, budget)
     return PackageLibrary(
-        ref=ref, patch=int(data["patchVersion"]), folder=folder, data=data, files=names
+        ref=ref,
+        patch=int(data["patchVersion"]),
+        folder=folder,
+        data=data,
+        files=names,
+        semantics=semantics,
     )
 
 
