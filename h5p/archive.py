@@ -10,6 +10,7 @@ This module knows nothing of H5P or Django requests; `validation` applies the H5
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import unicodedata
@@ -17,7 +18,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -308,3 +309,30 @@ def extract_entry(
     with os.fdopen(descriptor, "wb") as output:
         for chunk in iter_entry_chunks(archive, name, budget):
             output.write(chunk)
+
+
+def storable_json(raw: bytes) -> Any:
+    """Parse a package's JSON file, refusing what cannot be stored as read.
+
+    Raises ValueError (UnicodeDecodeError included) or RecursionError: NaN and Infinity are
+    not JSON, and titles and library.json are saved in the database, where PostgreSQL stores
+    no NUL in text or jsonb and a lone surrogate (`"\\ud800"`) is not even UTF-8.
+    """
+    data = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("NUL character in a string")
+            value.encode()  # UnicodeEncodeError, a ValueError, for a lone surrogate
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return data
+
+
+def _reject_constant(value: str) -> None:
+    raise ValueError(f"{value} is not JSON")

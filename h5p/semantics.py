@@ -14,15 +14,10 @@ exported it, so it refuses what H5P would have had to clean, naming the field at
 - a `library` field naming a library not in its `options`, or one the package neither brings
   nor finds installed. Its `params` are checked against *that* library's semantics, recursively.
 
-Fields the semantics do not declare are left alone (H5P drops them, libraries never read them)
-but their strings must carry no script; a missing field is accepted (the library uses its
-default). A library without `semantics.json` takes no parameters to check. `regexp` is not run:
-it is JavaScript's dialect, written for the editor, and a library's pattern is no input for a
-server's regular-expression engine.
-
-Plain Python, no disk and no models: the caller says where each library's semantics come from.
-Depth and the number of values visited are bounded, so no content makes this loop or recurse
-without end. Every refusal is a `ContentRejected`.
+Undeclared fields are left alone (libraries never read them) but may carry no script; a missing
+field is accepted (the library uses its default); `regexp` is not run (JavaScript's dialect, no
+input for a server's regex engine). Plain Python, no disk and no models; depth and the number of
+values visited are bounded. Every refusal is a `ContentRejected`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ never writes to disk. `installation` writes the files once this has accepted the
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
-from .archive import ArchiveRejected, ByteBudget, CheckedArchive, read_entry
+from .archive import ArchiveRejected, ByteBudget, CheckedArchive, read_entry, storable_json
 from .player import supported_core_api
 from .semantics import check_content, semantics_lookup
 
@@ -269,33 +268,10 @@ def _reject_extension(name: str, allowed: Iterable[str]) -> None:
     )
 
 
-def _reject_constant(value: str) -> None:
-    raise ValueError(f"{value} is not JSON")
-
-
-def _reject_unstorable(data: Any) -> None:
-    # Titles and library.json are saved in the database: PostgreSQL stores no NUL in text or
-    # jsonb, and a lone surrogate (`"\\ud800"`) is not even UTF-8.
-    pending = [data]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise ValueError("NUL character in a string")
-            value.encode()  # UnicodeEncodeError, a ValueError, for a lone surrogate
-        elif isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-
-
 def _read_json(archive: CheckedArchive, name: str, budget: ByteBudget) -> Any:
     raw = read_entry(archive, name, budget, max_bytes=MAX_JSON_BYTES)
     try:
-        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
-        _reject_unstorable(data)
-        return data
+        return storable_json(raw)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise PackageRejected(
             "invalid-json",
