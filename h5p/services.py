@@ -1,4 +1,4 @@
-"""Writes of the H5P app: installing packages, saving player state, counting statements."""
+"""Writes of the H5P app: installing packages, counting statements (player state: `saved_state`)."""
 
 from __future__ import annotations
 
@@ -47,10 +47,6 @@ __all__ = [
 
 # Namespace of the ids under which the player's statements are stored (see `_statement_id`).
 STATEMENT_ID_NAMESPACE = uuid.UUID("7d0f3c5e-41b8-4f57-9a4e-1f0b6f6b2a11")
-
-# H5P saves small JSON states; a cap keeps one learner from filling the database.
-USER_DATA_MAX_BYTES = 64 * 1024
-USER_DATA_MAX_ROWS_PER_CONTENT = 100
 
 
 def _libraries_record(manifest, uploaded_by) -> H5PLibrary:
@@ -293,50 +289,6 @@ def h5p_content_delete(*, content: H5PContent, actor=None) -> None:
 
 
 # --- the player's saved state -----------------------------------------------------------
-
-
-def h5p_user_data_save(
-    *,
-    user,
-    content: H5PContent,
-    data_type: str,
-    sub_content_id: str,
-    data: str,
-    preload: bool = False,
-    invalidate: bool = False,
-) -> H5PUserData | None:
-    """Save (or, when H5P sends `data=0`, delete) one piece of a learner's player state."""
-    lookup = {
-        "user": user,
-        "content": content,
-        "data_type": data_type,
-        "sub_content_id": sub_content_id,
-    }
-    if data == "0":
-        H5PUserData.objects.filter(**lookup).delete()
-        return None
-    if len(data.encode("utf-8")) > USER_DATA_MAX_BYTES:
-        raise H5PError(
-            "too_large",
-            _("Saved state is limited to %(limit)s bytes.") % {"limit": USER_DATA_MAX_BYTES},
-        )
-    # The state is stored as text, and PostgreSQL text cannot hold U+0000.
-    if "\x00" in data:
-        raise H5PError("bad_data", _("Saved state cannot contain the character U+0000."))
-    with transaction.atomic():
-        existing = H5PUserData.objects.select_for_update().filter(**lookup).first()
-        if existing is None:
-            count = H5PUserData.objects.filter(user=user, content=content).count()
-            if count >= USER_DATA_MAX_ROWS_PER_CONTENT:
-                raise H5PError("too_many", _("Too many saved states for this activity."))
-            return H5PUserData.objects.create(
-                **lookup, data=data, preload=preload, invalidate=invalidate
-            )
-        existing.data = data
-        existing.preload = preload
-        existing.invalidate = invalidate
-        existing.save(update_fields=["data", "preload", "invalidate", "updated_at"])
-        return existing
 
 
 # --- counting: statements from the player --------------------------------------------------

@@ -30,7 +30,8 @@ from .access import (
     play_grant_from_token,
 )
 from .models import H5PLibrary, H5PUserData
-from .services import H5PError, h5p_statement_record, h5p_user_data_save
+from .saved_state import h5p_user_data_save
+from .services import H5PError, h5p_statement_record
 from .serving import file_response
 from .storage import file_inside
 

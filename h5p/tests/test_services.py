@@ -6,13 +6,8 @@ import pytest
 
 from h5p.archive import ArchiveRejected
 from h5p.models import H5PContent, H5PLibrary, H5PUserData
-from h5p.services import (
-    USER_DATA_MAX_BYTES,
-    H5PError,
-    h5p_content_create,
-    h5p_statement_record,
-    h5p_user_data_save,
-)
+from h5p.saved_state import USER_DATA_MAX_BYTES, h5p_user_data_save
+from h5p.services import H5PError, h5p_content_create, h5p_statement_record
 from h5p.statements import is_finishing as statement_is_finishing
 from h5p.statements import score_of
 from h5p.tests.conftest import lesson_with_activity
