@@ -5,6 +5,8 @@ link-out facade (no third-party player until the learner asks for it) and code i
 pre-formatted text (no client-side highlighter).
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -88,6 +90,51 @@ class ResourceBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Downloadable resource")
         template = "courses/blocks/resource.html"
+
+
+# A graded item's weight in the course's final score (ADR 0055): 0 (formative) to 100, with at
+# most two decimal places, so a half or 12.5 can be said and the outline's numbers stay small.
+WEIGHT_MAX = Decimal("100")
+_WEIGHT_ERROR_CODES = (
+    "invalid",
+    "min_value",
+    "max_value",
+    "max_digits",
+    "max_decimal_places",
+    "max_whole_digits",
+)
+
+
+class ScoreWeightBlock(blocks.DecimalBlock):
+    """How much a quiz or an activity counts in the course's final score."""
+
+    def __init__(self, required=False, help_text=None, **kwargs):
+        super().__init__(
+            required=required,
+            help_text=help_text,
+            min_value=Decimal("0"),
+            max_value=WEIGHT_MAX,
+            max_digits=5,
+            decimal_places=2,
+            **kwargs,
+        )
+        # One plain sentence for every way a weight can be wrong, instead of Django's four.
+        message = _("Give a weight from 0 to 100, with at most two decimal places.")
+        self.field.error_messages.update(dict.fromkeys(_WEIGHT_ERROR_CODES, message))
+
+
+def weight_text(value) -> str | None:
+    """A block's weight as the outline stores it ("2.5", "10"), or None when the block has
+    none (or an unusable one, which validation keeps from being saved)."""
+    if value is None or value == "":
+        return None
+    try:
+        weight = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not weight.is_finite() or not Decimal("0") <= weight <= WEIGHT_MAX:
+        return None
+    return "0" if weight == 0 else format(weight.normalize(), "f")
 
 
 class ChoiceBlock(blocks.StructBlock):
@@ -174,6 +221,14 @@ class QuizBlock(blocks.StructBlock):
         default=FEEDBACK_EVERY_ATTEMPT,
         label=_("Show which questions were right"),
     )
+    weight = ScoreWeightBlock(
+        label=_("Weight in the final score"),
+        help_text=_(
+            "How much this quiz counts in the course's final score beside the other quizzes and "
+            "activities; 0 counts it for completion only. Left empty, the quiz counts in the "
+            "average of the course's quizzes that have no weight, and that average weighs 1."
+        ),
+    )
     questions = blocks.ListBlock(QuestionBlock(), min_num=1, max_num=50, label=_("Questions"))
 
     class Meta:
@@ -206,7 +261,7 @@ def quiz_rule(value) -> dict:
     if feedback not in (FEEDBACK_EVERY_ATTEMPT, FEEDBACK_AT_END, FEEDBACK_SCORE_ONLY):
         feedback = FEEDBACK_EVERY_ATTEMPT
     shuffle = value.get("shuffle_answers")
-    return {
+    rule = {
         "pass_mark": int(value.get("pass_mark") or 0),
         "attempt_limit": max(0, int(value.get("attempt_limit") or 0)),
         "cooldown_minutes": max(0, int(value.get("cooldown_minutes") or 0)),
@@ -214,6 +269,11 @@ def quiz_rule(value) -> dict:
         "shuffle_answers": True if shuffle is None else bool(shuffle),
         "feedback": feedback,
     }
+    # Only a weight the author gave: without one the quiz shares the quiz average (ADR 0055).
+    weight = weight_text(value.get("weight"))
+    if weight is not None:
+        rule["weight"] = weight
+    return rule
 
 
 # Lesson blocks contributed by apps above `courses` (H5P activities, for one), registered in

@@ -5,6 +5,8 @@ ADR 0007); this block renders that iframe and the small bridge that forwards the
 player's xAPI statements to the platform with the learner's session.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from courses.blocks import ScoreWeightBlock, weight_text
 from learning.rules import FINISHED, PASSED, VIEWED, activity_passed, activity_rule
 
 from .access import play_token_issue
@@ -76,6 +79,14 @@ class H5PActivityBlock(blocks.StructBlock):
         max_value=100,
         help_text=_("Empty or 0 means no limit."),
     )
+    weight = ScoreWeightBlock(
+        label=_("Weight in the final score"),
+        default=Decimal("1"),
+        help_text=_(
+            "How much this activity's graded result counts in the course's final score: 2 "
+            "counts twice as much as 1. 0 counts it for completion only. Empty means 1."
+        ),
+    )
 
     class Meta:
         icon = "form"
@@ -88,7 +99,8 @@ class H5PActivityBlock(blocks.StructBlock):
 
     def activity_rule(self, value) -> dict:
         """How this activity completes its lesson, in the shape `learning` stores it, with
-        the grading method and attempt limit that `h5p` reads back when recording."""
+        the grading method and attempt limit that `h5p` reads back when recording, and the
+        weight of its result in the course's final score (ADR 0055)."""
         rule = activity_rule(value.get("completion"), value.get("pass_mark"))
         grading = grading_of({"grading": value.get("grading")})
         if grading != HIGHEST:  # the default, as before methods existed
@@ -96,6 +108,9 @@ class H5PActivityBlock(blocks.StructBlock):
         limit = attempt_limit_of({"max_attempts": value.get("max_attempts")})
         if limit:
             rule["max_attempts"] = limit
+        weight = weight_text(value.get("weight"))
+        if weight is not None and Decimal(weight) != 1:  # 1, or empty: the default
+            rule["weight"] = weight
         return rule
 
     def clean(self, value):

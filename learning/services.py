@@ -30,6 +30,7 @@ from .rules import (
     course_rule_satisfied,
     quizzes_passed_within_limit,
 )
+from .scoring import course_final_score
 from .standing import lessons_new_since
 
 
@@ -433,11 +434,12 @@ def enrollment_progress_refresh(
         )
     )
     counts_activities = bool(activity_ids) and not outline.server_graded_only
-    scores = [enrollment.quiz_average] if enrollment.quiz_average is not None else []
-    if counts_activities:
-        scores += [100 * best_by_activity.get(a, Decimal("0")) for a in activity_ids]
-    enrollment.final_score = (
-        (sum(scores, Decimal("0")) / len(scores)).quantize(Decimal("0.01")) if scores else None
+    # Each quiz and counted activity by the weight its block gave (ADR 0055).
+    enrollment.final_score = course_final_score(
+        lessons,
+        best_by_quiz=best_by_quiz,
+        best_by_activity=best_by_activity,
+        counts_activities=counts_activities,
     )
     if learner_activity:
         enrollment.last_activity_at = timezone.now()

@@ -7,6 +7,7 @@ annotated, and each kind of result is fetched for the whole page at once.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -17,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from courses.models import CourseRun
 from learning.credential_status import CertificateStatus, certificate_statuses
 from learning.models import Enrollment, LessonProgress
+from learning.scoring import weight_of
 from learning.selectors import ItemResult, activity_results, outline_of_run, quiz_results
 from learning.standing import lessons_new_since
 from universities.models import Membership, Role, University
@@ -225,6 +227,10 @@ class GradedItem:
     item_id: str
     lesson_title: str
     label: str
+    # The weight the author gave an item the final score counts (ADR 0055); None for the
+    # default (an activity weighing 1, a quiz in the shared quiz average) and for items the
+    # final score leaves out.
+    weight: Decimal | None = None
 
 
 @dataclass
@@ -243,6 +249,10 @@ class Gradebook:
     items: list[GradedItem]
     rows: list[GradebookRow]
 
+    @property
+    def has_weights(self) -> bool:
+        return any(item.weight is not None for item in self.items)
+
 
 def graded_items(run: CourseRun) -> tuple[list[GradedItem], dict]:
     """The run's quizzes and H5P activities in course order, named by lesson title (with the
@@ -251,14 +261,30 @@ def graded_items(run: CourseRun) -> tuple[list[GradedItem], dict]:
     items: list[GradedItem] = []
     rules: dict = {}
     for lesson in outline.active_lessons if outline else []:
-        for kind, ids, name in (
-            (QUIZ, lesson.quiz_ids, pgettext_lazy("gradebook column", "quiz")),
-            (ACTIVITY, lesson.activity_ids, pgettext_lazy("gradebook column", "H5P")),
+        # The final score counts activities of required lessons, unless only server-graded
+        # work counts (learning.scoring).
+        activities_count = lesson.is_required and not outline.server_graded_only
+        for kind, ids, name, item_rules, counted in (
+            (
+                QUIZ,
+                lesson.quiz_ids,
+                pgettext_lazy("gradebook column", "quiz"),
+                lesson.quiz_rules,
+                True,
+            ),
+            (
+                ACTIVITY,
+                lesson.activity_ids,
+                pgettext_lazy("gradebook column", "H5P"),
+                lesson.activity_rules,
+                activities_count,
+            ),
         ):
             for number, item_id in enumerate(ids, start=1):
                 suffix = f"{name} {number}" if len(ids) > 1 else str(name)
                 label = f"{lesson.title} · {suffix}"
-                items.append(GradedItem(kind, item_id, lesson.title, label))
+                weight = weight_of((item_rules or {}).get(item_id)) if counted else None
+                items.append(GradedItem(kind, item_id, lesson.title, label, weight))
                 if kind == ACTIVITY:
                     rules[item_id] = lesson.activity_rules.get(item_id)
     return items, rules

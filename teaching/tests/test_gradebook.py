@@ -162,6 +162,39 @@ def test_scores_attempts_completion_and_final_score_per_item(book):
     assert rows[book.aziza].enrollment.final_score == book.e_aziza.final_score == Decimal("65.00")
 
 
+def test_the_header_names_each_weight_the_author_gave(client, book):
+    # Weights as publishing writes them into the outline (ADR 0055): the activity weighs 2,
+    # the second quiz 3, the first quiz stays in the shared quiz average.
+    lessons = OutlineLesson.objects.filter(outline__course_key=book.course.translation_key)
+    first = lessons.order_by("position")[0]
+    first.activity_rules[ACTIVITY]["weight"] = "2"
+    first.save()
+    last = lessons.order_by("-position")[0]
+    [quiz_id] = last.quiz_ids
+    last.quiz_rules[quiz_id]["weight"] = "3"
+    last.save()
+
+    items, _rules = learners.graded_items(book.run)
+    assert [(i.label, i.weight) for i in items] == [
+        ("Lesson 1.1 · H5P", Decimal("2")),
+        ("Lesson 1.2 · quiz", None),
+        ("Lesson 2.2 · quiz", Decimal("3")),
+    ]
+    client.force_login(book.instructor)
+    html = _get(client, book).content.decode()
+    assert "Lesson 1.1 · H5P<br><small>weight 2</small>" in html
+    assert "Lesson 2.2 · quiz<br><small>weight 3</small>" in html
+    assert "Lesson 1.2 · quiz</th>" in html
+    assert "The final score weighs each item by the weight under its name" in html
+
+
+def test_without_weights_the_header_is_as_before(client, book):
+    client.force_login(book.instructor)
+    html = _get(client, book).content.decode()
+    assert "weight" not in html.split("<thead>")[1].split("</thead>")[0]
+    assert "The final score weighs each item" not in html
+
+
 def test_certificate_status_comes_from_the_certificates_app(db, django_capture_on_commit_callbacks):
     a = f.UniversityFactory(code="ua")
     course = f.build_course(a, modules=1, lessons_per_module=1, quiz_in_last_lesson=False)
