@@ -230,6 +230,10 @@ def test_every_page_type_fits_a_360_px_phone_with_its_primary_action_in_sight(
     # The graduate's certificates.
     visit.as_user(graduate)
     visit.check("my certificates", reverse("certificates:mine"))
+    visit.check("send to a wallet", reverse("wallets:offer", args=[credential.pk]))
+    page.get_by_role("button", name="Make an offer").click()
+    page.get_by_role("img", name="QR code of the wallet offer").wait_for()
+    visit.check("wallet offer with its QR code")
 
     # Staff pages: teaching and the registrar's.
     visit.as_user(instructor)
@@ -241,6 +245,7 @@ def test_every_page_type_fits_a_360_px_phone_with_its_primary_action_in_sight(
     visit.check("reports: tokens", reverse("reports_site:tokens"))
     visit.check("reports: schedules", reverse("reports_site:schedules"))
     visit.check("credentials", reverse("certificates:manage"))
+    visit.check("certificate settings", reverse("certificates:settings"))
 
     print(f"checked at 360 px: {', '.join(visit.visited)}")
     assert not visit.problems, "\n".join(visit.problems)
