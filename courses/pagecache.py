@@ -116,17 +116,17 @@ def _keepable(request, response) -> bool:
     )
 
 
-def _with_token(request, content: bytes) -> bytes:
-    placeholder = CSRF_PLACEHOLDER.encode()
-    if placeholder not in content:
+def _with_token(request, content: bytes, placeholder: str) -> bytes:
+    marker = placeholder.encode()
+    if marker not in content:
         return content
-    return content.replace(placeholder, get_token(request).encode())
+    return content.replace(marker, get_token(request).encode())
 
 
-def _answer(request, content: bytes, headers: dict, state: str):
+def _answer(request, content: bytes, headers: dict, state: str, placeholder: str):
     from django.http import HttpResponse
 
-    response = HttpResponse(_with_token(request, content))
+    response = HttpResponse(_with_token(request, content, placeholder))
     for name, value in headers.items():
         response[name] = value
     response[HEADER] = state
@@ -144,8 +144,9 @@ def page_cached(view):
         key = _key(request)
         kept = cache.get(key)
         if kept is not None:
-            content, headers = kept
-            return _answer(request, content, headers, "hit")
+            # The entry names its own placeholder: another worker process rendered it.
+            content, headers, placeholder = kept
+            return _answer(request, content, headers, "hit", placeholder)
         response = view(request, *args, **kwargs)
         if not isinstance(response, SimpleTemplateResponse) or response.is_rendered:
             return response  # rendered elsewhere: its token cannot be kept out of the bytes
@@ -153,11 +154,11 @@ def page_cached(view):
         response.context_data["csrf_token"] = CSRF_PLACEHOLDER
         response.render()
         if not _keepable(request, response):
-            response.content = _with_token(request, response.content)
+            response.content = _with_token(request, response.content, CSRF_PLACEHOLDER)
             return response
         headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-        cache.set(key, (response.content, headers), PAGE_SECONDS)
-        return _answer(request, response.content, headers, "miss")
+        cache.set(key, (response.content, headers, CSRF_PLACEHOLDER), PAGE_SECONDS)
+        return _answer(request, response.content, headers, "miss", CSRF_PLACEHOLDER)
 
     return wrapped
 
