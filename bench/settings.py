@@ -20,3 +20,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = BASE_DIR / "var" / "bench" / "static"  # noqa: F405 - created by bench/run.py
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+# The anonymous pages from the page cache (ADR 0056). Per process here (no Redis), which is
+# safe only because nothing is written while the pages are measured.
+PAGE_CACHE = True

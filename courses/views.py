@@ -11,11 +11,12 @@ from wagtail.views import serve as wagtail_serve
 
 from universities.models import University
 
-from . import routing, selectors
+from . import pagecache, routing, selectors
 from .models import Level
 
 
 @require_GET
+@pagecache.page_cached
 def catalogue(request):
     filters = selectors.CatalogueFilters.from_querydict(request.GET)
     locale = selectors.current_locale()
@@ -38,7 +39,9 @@ def catalogue(request):
     )
 
 
+@pagecache.page_cached
 def serve_page(request, path):
-    """Wagtail's page view, routed from the remembered routes when they still hold."""
+    """Wagtail's page view, routed from the remembered routes when they still hold; anonymous
+    readers' pages kept whole in the page cache (ADR 0056)."""
     routing.page_route_prepare(request, path)
     return wagtail_serve(request, path)

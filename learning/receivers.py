@@ -1,11 +1,24 @@
-"""Keep learning outlines in step with published courses."""
+"""Keep learning outlines in step with published courses, and anonymous pages fresh."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
+from courses import pagecache
 from courses.models import CoursePage, LessonPage, ModulePage
 
+from .models import CourseOutline, Enrollment
 from .services import course_outline_sync
+
+
+# An anonymous course page shows the places taken and the outline (ADR 0056).
+@receiver(post_save, sender=Enrollment)
+@receiver(post_delete, sender=Enrollment)
+@receiver(post_save, sender=CourseOutline)
+@receiver(post_delete, sender=CourseOutline)
+def anonymous_pages_changed(sender, raw=False, **kwargs):
+    if not raw:
+        pagecache.content_changed()
 
 
 def _course_of(page) -> CoursePage | None:

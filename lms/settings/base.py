@@ -265,6 +265,9 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Anonymous pages kept whole (ADR 0056): only with a cache all processes share, since a
+# change bumps one counter that every process must see.
+PAGE_CACHE = bool(REDIS_URL)
 
 # Celery: no broker configured means tasks run eagerly, in the same process.
 CELERY_BROKER_URL = env.CELERY_BROKER_URL
