@@ -489,6 +489,7 @@ ROWS.update(
         "xapi:state": public(INVALID, DENIED),
         "xapi:statements": public(INVALID, DENIED),
         "xapi:clients": login_required(ok={"registrar_a", "staff"}),
+        "xapi:forwarding": login_required(ok={"registrar_a", "staff"}),
     }
 )
 

@@ -56,7 +56,7 @@ from universities.selectors import home_membership
 
 from .errors import XAPIError
 from .identities import client_authority, learner_agent, learner_id_from_agent
-from .models import LRSClient, Statement
+from .models import ExternalLRS, LRSClient, Statement
 from .validation import agent_ifi
 
 # Verified key → (secret digest, expiry). Password hashing is deliberately slow (hundreds of
@@ -230,3 +230,17 @@ def lrs_clients_for_registrar(user, university: University) -> QuerySet[LRSClien
 def lrs_client_for_registrar(user, university: University, client_id) -> LRSClient:
     """The by-id gate: one of the university's clients, or 404 (missing and foreign alike)."""
     return object_or_404(lrs_clients_for_registrar(user, university), pk=client_id)
+
+
+# --- forwarding to a university's own LRS: the registrars' status page ------------------------
+
+
+def external_lrs_for_registrar(user, university: University) -> QuerySet[ExternalLRS]:
+    """The queryset gate: the university's external LRSs, if `user` is staff or its registrar."""
+    configured = ExternalLRS.objects.filter(university=university)
+    return reach(user, Role.REGISTRAR).filter(configured, "university_id")
+
+
+def one_external_lrs_for_registrar(user, university: University, lrs_id) -> ExternalLRS:
+    """The by-id gate: one of the university's external LRSs, or 404 (foreign alike)."""
+    return object_or_404(external_lrs_for_registrar(user, university), pk=lrs_id)

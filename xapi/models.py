@@ -24,6 +24,7 @@ How the statement tables are shaped, and why:
 import hashlib
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -222,3 +223,81 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id}"
+
+
+class ExternalLRS(models.Model):
+    """A university's own LRS, to which Ilm forwards its learners' statements (ADR 0057).
+
+    The Basic-auth secret is stored sealed with AES-GCM (`xapi.forwarding.secret_seal`):
+    Ilm must send it, so a one-way hash will not do.
+    """
+
+    university = models.ForeignKey(
+        "universities.University", on_delete=models.CASCADE, related_name="external_lrs"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    endpoint = models.URLField(
+        _("endpoint"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    key = models.CharField(_("key"), max_length=200)
+    secret_sealed = models.TextField(editable=False)
+    xapi_version = models.CharField(
+        _("xAPI version"),
+        max_length=10,
+        default="1.0.3",
+        choices=[("1.0.3", "1.0.3"), ("2.0.0", "2.0.0")],
+    )
+    verb_iris = models.TextField(
+        _("only these verbs"), blank=True, help_text=_("One IRI a line; empty: every verb.")
+    )
+    activity_prefixes = models.TextField(
+        _("only activities starting with"),
+        blank=True,
+        help_text=_("One IRI prefix a line; empty: every activity."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external LRS")
+        verbose_name_plural = _("external LRSs")
+        ordering = ["university", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.endpoint})"
+
+
+class ForwardedStatement(models.Model):
+    """One statement on its way to one external LRS; rows are made with the statement."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILING = "failing", _("failing")
+        FAILED = "failed", _("failed")
+
+    lrs = models.ForeignKey(ExternalLRS, on_delete=models.CASCADE, related_name="deliveries")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    statement_uuid = models.UUIDField()
+    # The learner whose statements are sent in order (0: statements without an Ilm learner).
+    learner_key = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lrs", "statement"], name="xapi_forward_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["lrs", "learner_key", "id"],
+                name="xapi_forward_queue",
+                condition=~models.Q(status="sent"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_uuid} → {self.lrs_id} ({self.status})"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .client_views import client_list
+from .forwarding_views import forwarding_page
 from .resources.directory import about, activities, agents
 from .resources.documents import activity_profile, agent_profile, state
 from .resources.statements import statements
@@ -17,4 +18,5 @@ urlpatterns = [
     path("agents/profile", agent_profile, name="agent_profile"),
     path("about", about, name="about"),
     path("clients/<slug:code>/", client_list, name="clients"),
+    path("forwarding/<slug:code>/", forwarding_page, name="forwarding"),
 ]

@@ -1,7 +1,7 @@
 """Writes of the learning record store, one module per concept: `statements` (store and
 void), `statement_keys` (the filter index), `activities` (canonical definitions),
-`documents` (state and profiles), `clients` (LRS credentials) and `erasure` (a learner's
-statements, and those past the retention period).
+`documents` (state and profiles), `clients` (LRS credentials), `forwarding` (a university's
+own LRS) and `erasure` (a learner's statements, and those past the retention period).
 
 Every public service raises `XAPIError` (with the HTTP status the specification names) when it
 refuses something and runs in one transaction. Other apps import from this package: the H5P
@@ -24,6 +24,7 @@ from .clients import (
 )
 from .documents import DocumentAddress, document_delete, document_etag, document_save
 from .erasure import learner_statements_erase, statements_prune
+from .forwarding import external_lrs_create, external_lrs_deactivate
 from .statement_keys import statement_keys
 from .statements import (
     AttachmentPart,
@@ -40,6 +41,8 @@ __all__ = [
     "document_delete",
     "document_etag",
     "document_save",
+    "external_lrs_create",
+    "external_lrs_deactivate",
     "learner_account_home_page",
     "learner_agent",
     "learner_id_from_agent",

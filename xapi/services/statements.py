@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..errors import XAPIError
+from ..forwarding import forwards_record
 from ..identities import learner_id_from_agent
 from ..models import AttachmentContent, Statement, StatementKey, value_hash
 from ..validation import (
@@ -232,6 +233,7 @@ def statements_store(
                 statement_id__in=voiding_targets, is_voiding=False, university_id=university_id
             ).update(voided=True)
         activity_definitions_update(statements=new, university_id=university_id)
+        forwards_record(rows, university_id=university_id)
         for sha2, part in attachments.items():
             AttachmentContent.objects.get_or_create(
                 sha2=sha2, defaults={"content_type": part.content_type, "content": part.content}
