@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from outbox.services import enqueue
 
+from .forwarding_hosts import endpoint_refusal
 from .models import ExternalLRS, ForwardedStatement, Statement
 from .tasks import forward_statements
 from .validation import statements_match
@@ -152,6 +153,9 @@ def _send(lrs: ExternalLRS, statement: Statement) -> None:
     headers = {"X-Experience-API-Version": lrs.xapi_version, "Content-Type": "application/json"}
     params = {"statementId": str(statement.statement_id)}
     body = {k: v for k, v in statement.data.items() if k not in {"stored", "authority"}}
+    refusal = endpoint_refusal(lrs.endpoint)
+    if refusal:
+        raise DeliveryError(refusal)
     try:
         response = requests.put(
             _statement_url(lrs),
@@ -160,6 +164,7 @@ def _send(lrs: ExternalLRS, statement: Statement) -> None:
             headers=headers,
             auth=auth,
             timeout=REQUEST_TIMEOUT_SECONDS,
+            allow_redirects=False,  # a redirect could lead to an address the check refused
         )
     except requests.RequestException as error:
         raise DeliveryError(f"{type(error).__name__}: {error}"[:300]) from None
@@ -169,7 +174,7 @@ def _send(lrs: ExternalLRS, statement: Statement) -> None:
         # Same id: sent before (our answer was lost) or a different statement under it.
         check = requests.get(
             _statement_url(lrs), params=params, headers=headers, auth=auth,
-            timeout=REQUEST_TIMEOUT_SECONDS,
+            timeout=REQUEST_TIMEOUT_SECONDS, allow_redirects=False,
         )  # fmt: skip
         if check.status_code == 200 and statements_match(check.json(), body):
             return

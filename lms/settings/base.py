@@ -424,6 +424,9 @@ ILM_API_TOKEN_DEFAULT_DAYS = env.ILM_API_TOKEN_DEFAULT_DAYS
 ILM_API_TOKEN_MAX_DAYS = max(env.ILM_API_TOKEN_MAX_DAYS, 1)
 # Days an xAPI statement and an audit event are kept; 0 keeps them forever (ADR 0040).
 ILM_XAPI_STATEMENT_RETENTION_DAYS = max(env.ILM_XAPI_STATEMENT_RETENTION_DAYS, 0)
+# Forwarding to an LRS on a private or loopback address (xapi/forwarding_hosts.py, ADR 0057):
+# off, so a registrar cannot point the worker at the deployment's own network.
+ILM_XAPI_FORWARD_ALLOW_PRIVATE_HOSTS = False
 ILM_AUDIT_RETENTION_DAYS = max(env.ILM_AUDIT_RETENTION_DAYS, 0)
 
 # Issuer keys may be encrypted with a key derived from SECRET_KEY when no key-encryption key

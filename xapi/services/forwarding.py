@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..forwarding import secret_seal
+from ..forwarding_hosts import endpoint_refusal
 from ..models import ExternalLRS
 
 
@@ -33,6 +35,9 @@ def external_lrs_create(
         activity_prefixes=activity_prefixes.strip(),
     )
     lrs.full_clean()
+    refusal = endpoint_refusal(lrs.endpoint)
+    if refusal:
+        raise ValidationError({"endpoint": refusal})
     lrs.save()
     return lrs
 
