@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from . import identities
 from .models import Credential
 from .schemas import achievement_credential_problems
-from .services import CertificateError, _signer
+from .services import CertificateError, university_sign
 
 
 def credential_holder_copy(*, credential: Credential, holder_did: str) -> dict:
@@ -35,7 +35,10 @@ def credential_holder_copy(*, credential: Credential, holder_did: str) -> dict:
     document.pop("proof", None)
     subject = {k: v for k, v in document["credentialSubject"].items() if k != "id"}
     document["credentialSubject"] = {"id": holder_did, **subject}
-    signed = _signer(credential.university, identity).sign(document)
+    # Signed under the DID the credential names, which after a move is not the current one.
+    signed = university_sign(
+        university=credential.university, identity=identity, build=lambda _did: document
+    )
     problems = "; ".join(achievement_credential_problems(signed))
     if problems:
         raise CertificateError(

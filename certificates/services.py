@@ -180,15 +180,13 @@ def _signer(university: University, identity: IssuerIdentity | None = None) -> _
     return _Signer.of(identity, key, private_key)
 
 
-def university_sign(*, university: University, build) -> dict:
-    """Sign the document `build(did)` makes, as `university`, with its current key.
-
-    `build` receives the DID the document is signed under (its issuer). For documents built
-    on demand and never stored, such as a learner record (`clr.py`); a university without a
-    key gets its first one.
-    """
+def university_sign(
+    *, university: University, build, identity: IssuerIdentity | None = None
+) -> dict:
+    """Sign `build(did)` as `university` under `identity` (default: its current one); for
+    documents built on demand and never stored (`clr.py`, `holder_copies.py`)."""
     with transaction.atomic():
-        signer = _signer(university)
+        signer = _signer(university, identity)
         return signer.sign(build(signer.identity.did))
 
 
