@@ -27,7 +27,9 @@ STAFF_DOORS = (
     "teaching:",
     "reports_site:",
     "xapi:clients",
+    "xapi:forwarding",
     "certificates:manage",
+    "certificates:settings",
 )
 STAFF_ROLES = (Role.INSTRUCTOR, Role.EDITOR, Role.REGISTRAR)
 

@@ -8,7 +8,8 @@ import pytest
 from django.db import transaction
 
 from certificates.tests.conftest import complete_course
-from h5p.services import h5p_statement_record, h5p_user_data_save
+from h5p.saved_state import h5p_user_data_save
+from h5p.services import h5p_statement_record
 from h5p.tests.conftest import h5p_root, lesson_with_activity, tiny_content
 from h5p.tests.test_completion import multichoice
 from learning.services import enrollment_create
