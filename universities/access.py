@@ -84,9 +84,10 @@ def object_or_404(queryset: QuerySet, **lookup):
     """The one object of an already gated queryset, or 404.
 
     Malformed ids (a caller bypassing the URL converter) answer 404 too: a forged id learns
-    nothing about what exists.
+    nothing about what exists. The URL's int converter takes any length, and SQLite refuses
+    integers past 64 bits with an OverflowError, so that is a malformed id as well.
     """
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
         raise Http404 from None
