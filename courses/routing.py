@@ -23,6 +23,8 @@ from django.utils import translation
 from wagtail.models import Locale, Page, Site
 from wagtail.url_routing import RouteResult
 
+from .kept import kept
+
 # A route is checked on every use, so the lifetime only bounds how long an unused one lingers.
 ROUTE_SECONDS = 6 * 60 * 60
 
@@ -56,10 +58,19 @@ def _worth_keeping(route) -> bool:
         return False
 
 
+def _site_for(request) -> Site | None:
+    """Wagtail's site for the request's host, kept between requests (`courses.kept`); given to
+    Wagtail as the request's own, so the rest of the request reads it from there."""
+    host, port = request.get_host(), request.get_port()
+    site = kept("site", (host, port), lambda: Site.find_for_request(request))
+    request._wagtail_site = site
+    return site
+
+
 def page_route_prepare(request, path: str) -> None:
     """Give Wagtail's `Page.route_for_request` the route for `path`, from the cache when a
     remembered one still holds, else from Wagtail's own walk (which is then remembered)."""
-    site = Site.find_for_request(request)
+    site = _site_for(request)
     if site is None:
         return  # Wagtail answers 404 itself
     language = translation.get_language() or ""

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
+from courses.kept import kept
 from courses.models import CoursePage, LessonPage, ProgramPage
 from courses.selectors import current_run_for
 
@@ -49,7 +50,7 @@ def serve_lesson_page(request, page: LessonPage):
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    course = CoursePage.objects.ancestor_of(page).first()
+    course = kept("lesson-course", (page.pk,), lambda: CoursePage.objects.ancestor_of(page).first())
     enrollment = None
     try:
         enrollment = lesson_for_learner(request.user, page, course=course)

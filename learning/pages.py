@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from wagtail.models import Page
 
+from courses.kept import kept
 from courses.models import CourseInstructor, CoursePage, CourseRun, ProgramCourse, ProgramPage
 from courses.selectors import localized_pages
 from universities.models import University
@@ -52,6 +53,11 @@ class OutlineEntry:
         return bool(self.quiz_ids or self.activity_ids)
 
 
+def _outline_read(outline: CourseOutline, locale) -> tuple[list, dict]:
+    lessons = list(outline.lessons.filter(is_active=True).order_by("position"))
+    return lessons, localized_pages([lesson.lesson_key for lesson in lessons], locale)
+
+
 def course_outline_entries(
     outline: CourseOutline | None, locale, done_keys=(), completed_at=None
 ) -> list:
@@ -59,8 +65,11 @@ def course_outline_entries(
     `completed_at`, those added since then and not done are marked new."""
     if outline is None:
         return []
-    lessons = list(outline.lessons.filter(is_active=True).order_by("position"))
-    pages = localized_pages([lesson.lesson_key for lesson in lessons], locale)
+    lessons, pages = kept(
+        "outline",
+        (outline.pk, getattr(locale, "pk", locale)),
+        lambda: _outline_read(outline, locale),
+    )
     new_keys = set(lessons_new_since(lessons, done_keys, completed_at))
     entries = []
     for lesson in lessons:

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import pagecache
 from courses.models import CourseRun, LessonPage, ModulePage
 from courses.selectors import current_run_for
 
@@ -107,6 +108,8 @@ def course_outline_sync(*, course_page) -> CourseOutline:
                 },
             )
     outline.lessons.exclude(lesson_key__in=seen).update(is_active=False)
+    # Lesson rows written by queryset updates send no signal; kept outlines must not outlive them.
+    pagecache.content_changed()
     transaction.on_commit(lambda: _refresh_open_enrollments(outline.pk))
     return outline
 

@@ -10,6 +10,8 @@ from wagtail.models import Locale, Page
 
 from accounts.languages import LANGUAGE_QUERY_PARAMETER, language_neutral
 
+from ..kept import kept
+
 register = template.Library()
 
 
@@ -22,15 +24,16 @@ def language_links(context):
     """
     request = context.get("request")
     page = context.get("page")
-    translations = {}
+    translation_urls = {}
     if isinstance(page, Page) and page.pk:
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations.setdefault(translation.locale.language_code, translation)
+        host = request.get_host() if request is not None else ""
+        translation_urls = kept(
+            "language-links", (page.pk, host), lambda: _translation_urls(page, request)
+        )
     path = request.get_full_path() if request is not None else "/"
     links = []
     for code, name in settings.LANGUAGES:
-        translation = translations.get(code)
-        url = translation.get_url(request) if translation else None
+        url = translation_urls.get(code)
         if url is None and language_neutral(urlsplit(path).path):
             # No prefix to switch (a QR code's /verify/ address): the middleware reads ?lang=.
             url = _with_query(path, LANGUAGE_QUERY_PARAMETER, code)
@@ -43,6 +46,14 @@ def language_links(context):
             }
         )
     return {"links": links}
+
+
+def _translation_urls(page: Page, request) -> dict:
+    """Each language's live translation of `page`, as its URL for `request`'s site."""
+    translations = {}
+    for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        translations.setdefault(translation.locale.language_code, translation)
+    return {code: translation.get_url(request) for code, translation in translations.items()}
 
 
 def _with_query(path: str, key: str, value: str) -> str:

@@ -17,8 +17,11 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def no_remembered_routes():
+@pytest.fixture(autouse=True, params=[False, True], ids=["kept-off", "kept-on"])
+def no_remembered_routes(request, settings):
+    # Each test runs with the page cache, and so `courses.kept` (the site, the lesson's course,
+    # the outline, the language links), off and on: no kept value may outlive a change.
+    settings.PAGE_CACHE = request.param
     cache.clear()  # page ids repeat between tests
 
 

@@ -1,0 +1,134 @@
+"""A logged-in lesson page costs at most six queries, whatever the size of the platform
+(issue 15, goal 1; ADR 0064), and what `courses.kept` keeps is never stale.
+
+Production keeps sessions in Redis and turns the page cache (and so `courses.kept`) on; these
+tests do the same with the test cache. The six: the lesson (its remembered route), the user,
+the enrollment, the learner's progress, the quiz attempts (on a lesson with a quiz) and the
+learner's memberships (the access core).
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
+
+from accounts.models import User
+from courses.models import LessonPage
+from learning import services as learning
+from learning.models import CourseOutline, Enrollment
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def production_like(settings):
+    settings.PAGE_CACHE = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def tnu():
+    return f.UniversityFactory(code="tnu", name="Tajik National University")
+
+
+def enrolled_client(client, course):
+    learner = f.make_member("learner", course.university)
+    learning.enrollment_create(learner=learner, run=f.open_run(course))
+    client.force_login(learner)
+    return client
+
+
+def queries_of_repeat_visit(client, url) -> int:
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_a_lesson_with_a_quiz_costs_at_most_six_queries(client, tnu):
+    course = f.build_course(tnu, modules=2, lessons_per_module=2)
+    enrolled_client(client, course)
+    quiz_lesson = f.lessons_of(course)[1]
+    assert quiz_lesson.quiz_blocks()
+    assert queries_of_repeat_visit(client, quiz_lesson.url) <= 6
+
+
+def test_a_lesson_without_a_quiz_costs_at_most_five_queries(client, tnu):
+    course = f.build_course(tnu, modules=2, lessons_per_module=2)
+    enrolled_client(client, course)
+    plain_lesson = f.lessons_of(course)[0]
+    assert not plain_lesson.quiz_blocks()
+    assert queries_of_repeat_visit(client, plain_lesson.url) <= 5
+
+
+def test_the_count_does_not_grow_with_learners_enrollments_or_lessons(client, tnu):
+    small = f.build_course(tnu, modules=1, lessons_per_module=2)
+    enrolled_client(client, small)
+    before = queries_of_repeat_visit(client, f.lessons_of(small)[1].url)
+
+    big = f.build_course(tnu, modules=4, lessons_per_module=4)
+    run = f.open_run(big)
+    learners = User.objects.bulk_create(
+        User(email=f"learner{n}@example.test", full_name=f"Learner {n}") for n in range(300)
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(learner=learner, run=run, outline=run_outline(big)) for learner in learners
+    )
+    enrolled_client(client, big)
+    after = queries_of_repeat_visit(client, f.lessons_of(big)[3].url)
+    assert after == before
+
+
+def run_outline(course):
+    return CourseOutline.objects.get(course_key=course.translation_key)
+
+
+# --- Nothing kept outlives a change -------------------------------------------------------
+
+
+def test_a_renamed_lesson_shows_its_new_title_in_the_outline_at_once(client, tnu):
+    course = f.build_course(tnu, modules=1, lessons_per_module=2, quiz_in_last_lesson=False)
+    enrolled_client(client, course)
+    first, second = f.lessons_of(course)
+    assert "Newly titled lesson" not in client.get(first.url).content.decode()
+    second.title = "Newly titled lesson"
+    second.save_revision().publish()
+    assert "Newly titled lesson" in client.get(first.url).content.decode()
+
+
+def test_a_lesson_published_later_joins_the_outline_at_once(client, tnu):
+    course = f.build_course(tnu, modules=1, lessons_per_module=1, quiz_in_last_lesson=False)
+    enrolled_client(client, course)
+    lesson = f.lessons_of(course)[0]
+    client.get(lesson.url)
+    module = lesson.get_parent().specific
+    added = module.add_child(instance=LessonPage(title="A lesson added this week", slug="added"))
+    added.save_revision().publish()
+    assert "A lesson added this week" in client.get(lesson.url).content.decode()
+
+
+def test_a_renamed_course_shows_its_new_title_on_its_lessons_at_once(client, tnu):
+    course = f.build_course(tnu, modules=1, lessons_per_module=1, quiz_in_last_lesson=False)
+    enrolled_client(client, course)
+    lesson = f.lessons_of(course)[0]
+    client.get(lesson.url)
+    course.title = "A course with a new name"
+    course.save_revision().publish()
+    assert "A course with a new name" in client.get(lesson.url).content.decode()
+
+
+def test_a_new_translation_appears_in_the_language_links_at_once(client, tnu):
+    course = f.build_course(tnu, modules=1, lessons_per_module=1, quiz_in_last_lesson=False)
+    enrolled_client(client, course)
+    lesson = f.lessons_of(course)[0]
+    assert "urok-po-russki" not in client.get(lesson.url).content.decode()
+    russian = Locale.objects.get_or_create(language_code="ru")[0]
+    translated = lesson.copy_for_translation(russian, copy_parents=True)
+    translated.slug = "urok-po-russki"
+    translated.save_revision().publish()
+    assert "urok-po-russki" in client.get(lesson.url).content.decode()
