@@ -15,7 +15,9 @@ signatures):
    WeasyPrint, A4, with the QR code);
 5. verification latency, p50 and p99: `certificates.verification.parse_credential` and
    `verify_credential` on a signed credential, with the issuer's DID document and its signed
-   status list at hand (a `StaticResolver`), as the public verification page does.
+   status list at hand (a `StaticResolver`), as the public verification page does. The same
+   credential is verified again and again, so its canonical forms come from the cache of
+   canonical N-Quads (ADR 0062): what re-verifying a known credential costs.
 
 Then the goals of issue 15, each against a peer measured in the same run, interleaved
 (`ROUNDS` rounds, peer and Ilm alternating), with the ratio and whether it is met (ADR 0062):
