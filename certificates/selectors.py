@@ -121,6 +121,19 @@ def _seconds_until_invalid(result: VerificationResult, now: datetime) -> float:
     return limit
 
 
+class _RequestResolver(LocalResolver):
+    """The local resolver, building each DID document once per verification (a credential
+    and its status list name the same issuer)."""
+
+    def __init__(self):
+        self._did_documents: dict[str, dict | None] = {}
+
+    def did_document(self, did: str) -> dict | None:
+        if did not in self._did_documents:
+            self._did_documents[did] = super().did_document(did)
+        return self._did_documents[did]
+
+
 def credential_verification(credential: Credential, document: dict) -> VerificationResult:
     """`verify_credential` of one of our credentials with the local resolver, remembered.
 
@@ -140,7 +153,7 @@ def credential_verification(credential: Credential, document: dict) -> Verificat
     if cached is not None:
         return cached
     now = datetime.now(UTC)
-    result = verify_credential(document, LocalResolver(), now=now)
+    result = verify_credential(document, _RequestResolver(), now=now)
     if result.ok:
         seconds = _seconds_until_invalid(result, now)
         if seconds >= 1:
