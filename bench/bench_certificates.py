@@ -15,11 +15,29 @@ signatures):
    WeasyPrint, A4, with the QR code);
 5. verification latency, p50 and p99: `certificates.verification.parse_credential` and
    `verify_credential` on a signed credential, with the issuer's DID document and its signed
-   status list at hand (a `StaticResolver`), as the public verification page does.
+   status list at hand (a `StaticResolver`), as the public verification page does. The same
+   credential is verified again and again, so its canonical forms come from the cache of
+   canonical N-Quads (ADR 0062): what re-verifying a known credential costs.
 
-No database: keys, the university and the credential row are built in memory. Each step runs
-for a fixed time, about 21 s in all. Absolute figures depend on the machine; read the ratios.
-Run it alone with `.venv/bin/python bench/bench_certificates.py`, or through `bench/run.py`.
+Then the goals of issue 15, each against a peer measured in the same run, interleaved
+(`ROUNDS` rounds, peer and Ilm alternating), with the ratio and whether it is met (ADR 0062):
+
+6. signing: Ilm's signer against Digital Bazaar's `@digitalbazaar/eddsa-rdfc-2022-cryptosuite`
+   (`vc.issue`, driven by `certificates/interop/sign-bench.mjs` in a long-lived Node process)
+   signing the same credential; goal: at least 1x. Ilm signs a copy with a fresh `id` each
+   time, so no cached canonical form of the document is ever reused;
+7. issuance with the PDF (sign + `certificate_pdf`) against signing plus a bare WeasyPrint
+   render of the same certificate's HTML; goal: at most 1.5x the cost;
+8. the public verification page `/verify/<id>/` of a credential issued the real way (database,
+   `LocalResolver`) against the plain template view of 20 KB (`/bench/plain/?p=N`, as
+   `bench/run.py` serves it), both through Django's test client in this process; goal: at
+   least 0.5x.
+
+Steps 1-7 need no database (keys, the university and the credential row are built in
+memory); step 8 uses the benchmark database (`bench/run.py`'s, or when run alone a SQLite file
+under var/bench/ migrated here). About 70 s in all. Absolute figures depend on the machine;
+read the ratios. Run it alone with `.venv/bin/python bench/bench_certificates.py`, or through
+`bench/run.py`.
 """
 
 from __future__ import annotations
@@ -27,7 +45,9 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -40,6 +60,11 @@ SIGN_SECONDS = 4.0
 SCHEMA_SECONDS = 3.0
 PDF_SECONDS = 6.0
 VERIFY_SECONDS = 4.0
+ROUNDS = 3
+PEER_SECONDS = 2.5  # per side and round, for the goals
+PDF_PEER_SECONDS = 4.0
+PAGE_SECONDS = 2.0
+INTEROP = ROOT / "certificates" / "interop"
 
 
 def _setup_django() -> None:
@@ -50,9 +75,18 @@ def _setup_django() -> None:
         return
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    database = ROOT / "var" / "bench" / "certificates.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
+    os.environ.pop("CELERY_BROKER_URL", None)  # eager tasks: no worker
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
 
 
 def _timed(operation, seconds: float) -> list[float]:
@@ -260,7 +294,182 @@ def main() -> int:
         f"(signature, issuer key, dates, signed status list); "
         f"PDF {statistics.median(pdf_sizes) / 1024:.0f} KB"
     )
-    return 0
+    return report_goals(issuer)
+
+
+# --- The goals of issue 15, each against a peer in the same run (ADR 0062) ------------------
+
+
+def _rate(durations: list[float]) -> float:
+    return len(durations) / sum(durations)
+
+
+def _interleaved(sides: dict, seconds: float) -> dict[str, list[float]]:
+    """Rates of each side, `ROUNDS` times, the sides alternating within each round."""
+    rates: dict[str, list[float]] = {name: [] for name in sides}
+    for _round in range(ROUNDS):
+        for name, measure in sides.items():
+            rates[name].append(measure(seconds))
+    return rates
+
+
+class NodeSigner:
+    """Digital Bazaar's signer in a long-lived Node process (`interop/sign-bench.mjs`)."""
+
+    def __init__(self, credential: dict, issuer_did: str):
+        descriptor, self._path = tempfile.mkstemp(suffix=".json")
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(credential, handle)
+        self._process = subprocess.Popen(
+            ["node", str(INTEROP / "sign-bench.mjs"), self._path, issuer_did],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def rate(self, seconds: float) -> float:
+        self._process.stdin.write(f"{seconds}\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the Node signer stopped (is certificates/interop installed?)")
+        result = json.loads(line)
+        return result["signed"] / result["seconds"]
+
+    def close(self) -> None:
+        self._process.stdin.close()
+        self._process.wait(timeout=30)
+        os.unlink(self._path)
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT MET"
+
+
+def _goal_signing(issuer: Issuer) -> tuple[bool, str]:
+    credential = issuer.unsigned_credential()
+
+    def ilm(seconds: float) -> float:
+        # A fresh id each time: the document's canonical form is never served from a cache.
+        return _rate(
+            _timed(lambda: issuer.sign({**credential, "id": f"urn:uuid:{uuid.uuid4()}"}), seconds)
+        )
+
+    node = NodeSigner(credential, issuer.did)
+    try:
+        rates = _interleaved({"node": node.rate, "ilm": ilm}, PEER_SECONDS)
+    finally:
+        node.close()
+    ilm_rate, node_rate = statistics.median(rates["ilm"]), statistics.median(rates["node"])
+    ratio = ilm_rate / node_rate
+    rounds = ", ".join(f"{a:.0f}/{b:.0f}" for a, b in zip(rates["ilm"], rates["node"], strict=True))
+    return ratio >= 1.0, (
+        f"  signing      Ilm {ilm_rate:7.1f}/s  Node DB eddsa-rdfc-2022 {node_rate:7.1f}/s"
+        f"  {ratio:5.2f}x (goal >= 1x)  rounds Ilm/Node {rounds}"
+    )
+
+
+def _goal_pdf(issuer: Issuer) -> tuple[bool, str]:
+    from weasyprint import HTML
+
+    from certificates.pdf import certificate_html, certificate_pdf
+    from certificates.services import site_url
+
+    html = certificate_html(issuer.credential_row(issuer.sign(issuer.unsigned_credential())))
+
+    def issue_with_pdf(seconds: float) -> float:
+        return _rate(
+            _timed(
+                lambda: certificate_pdf(
+                    issuer.credential_row(issuer.sign(issuer.unsigned_credential()))
+                ),
+                seconds,
+            )
+        )
+
+    def sign_and_bare_render(seconds: float) -> float:
+        def operation():
+            issuer.sign(issuer.unsigned_credential())
+            HTML(string=html, base_url=site_url("/")).write_pdf()
+
+        return _rate(_timed(operation, seconds))
+
+    rates = _interleaved({"bare": sign_and_bare_render, "ilm": issue_with_pdf}, PDF_PEER_SECONDS)
+    ilm_cost = 1000 / statistics.median(rates["ilm"])
+    bare_cost = 1000 / statistics.median(rates["bare"])
+    ratio = ilm_cost / bare_cost
+    return ratio <= 1.5, (
+        f"  PDF issue    Ilm {ilm_cost:7.1f} ms  sign + bare WeasyPrint {bare_cost:7.1f} ms"
+        f"  {ratio:5.2f}x the cost (goal <= 1.5x)"
+    )
+
+
+def _issued_credential():
+    """A course credential issued the real way: a learner completes a course, the service
+    signs it (and the university's first status list) and stores it."""
+    from certificates.models import Credential
+    from certificates.services import certificate_issue
+    from learning import services
+    from tests import factories
+
+    university = factories.UniversityFactory(code=f"bc-{uuid.uuid4().hex[:8]}")
+    course = factories.build_course(
+        university, title="Машинное обучение", language="ru", quiz_in_last_lesson=False
+    )
+    enrollment = services.enrollment_create(
+        learner=factories.make_member(
+            "learner", university, email=f"{university.code}@bench.example"
+        ),
+        run=factories.open_run(course),
+    )
+    for lesson in factories.lessons_of(course):
+        services.lesson_mark_complete(enrollment=enrollment, lesson_key=lesson.translation_key)
+    enrollment.refresh_from_db()
+    return Credential.objects.filter(enrollment=enrollment).first() or certificate_issue(
+        enrollment_id=enrollment.pk
+    )
+
+
+def _goal_verify_page() -> tuple[bool, str]:
+    from django.test import Client
+
+    credential = _issued_credential()
+    client = Client()
+    verify_path = f"/verify/{credential.pk}/"
+    page = client.get(verify_path)
+    if page.status_code != 200 or b"valid" not in page.content:
+        raise RuntimeError(f"the verification page answered {page.status_code}")
+    # The plain view of about 20 KB, as bench/run.py sizes it against a page.
+    layout = len(client.get("/bench/plain/?p=0").content)
+    per_paragraph = len(client.get("/bench/plain/?p=1").content) - layout
+    plain_path = f"/bench/plain/?p={max(0, round((20_000 - layout) / max(per_paragraph, 1)))}"
+    plain_bytes = len(client.get(plain_path).content)
+
+    def serve(path: str):
+        def measure(seconds: float) -> float:
+            return _rate(_timed(lambda: client.get(path), seconds))
+
+        return measure
+
+    rates = _interleaved({"plain": serve(plain_path), "verify": serve(verify_path)}, PAGE_SECONDS)
+    verify_rate = statistics.median(rates["verify"])
+    plain_rate = statistics.median(rates["plain"])
+    ratio = verify_rate / plain_rate
+    return ratio >= 0.5, (
+        f"  verify page  {verify_rate:7.1f} req/s ({len(page.content) / 1024:.0f} KB)"
+        f"  plain view {plain_rate:7.1f} req/s ({plain_bytes / 1024:.0f} KB)"
+        f"  {ratio:5.2f}x (goal >= 0.5x; in-process test client)"
+    )
+
+
+def report_goals(issuer: Issuer) -> int:
+    print(f"\n  issue 15 goals, {ROUNDS} interleaved rounds, medians:", flush=True)
+    failures = 0
+    for goal in (_goal_signing, _goal_pdf, _goal_verify_page):
+        met, line = goal(issuer) if goal is not _goal_verify_page else goal()
+        failures += not met
+        print(f"{line}  {_verdict(met)}", flush=True)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -19,10 +19,12 @@ serialisation differs between implementations:
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cachetools import LRUCache
@@ -46,26 +48,117 @@ class CanonicalizationError(ValueError):
     """The document cannot be canonicalized safely; the message says why."""
 
 
-# One resolver per loader: PyLD's module-wide cache would otherwise let a context served by
-# one loader (say, a test's) answer a later lookup meant for another.
-_resolvers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# One set of caches per loader: PyLD's module-wide cache would otherwise let a context served
+# by one loader (say, a test's) answer a later lookup meant for another.
+_PROCESSED_CONTEXTS_MAX = 1024
+_CANONICAL_MAX = 512
 
 
-def _resolver_for(loader: DocumentLoader) -> ContextResolver:
-    resolver = _resolvers.get(loader)
-    if resolver is None:
-        resolver = ContextResolver(LRUCache(maxsize=100), loader)
-        _resolvers[loader] = resolver
-    return resolver
+class _LoaderCaches:
+    """What one loader's documents cost to process, paid once (ADR 0062).
+
+    * `resolver`: PyLD's context resolver; it fetches each context URL once.
+    * `processed`: active contexts after a local context was applied to them. PyLD caches
+      these itself, but misses every type-scoped context (`propagate: false` makes it clone
+      the active context under a fresh id first), which was most of the signing time.
+    * `canonical`: the canonical N-Quads of a document, keyed by its exact JSON text.
+      Canonicalization is a pure function of the document and the bundled (hash-checked)
+      contexts, so a document seen before (a proof configuration, a credential verified
+      again) need not be processed again.
+    """
+
+    def __init__(self, loader: DocumentLoader):
+        self.resolver = ContextResolver(LRUCache(maxsize=100), loader)
+        self.processed: LRUCache = LRUCache(maxsize=_PROCESSED_CONTEXTS_MAX)
+        self.canonical: LRUCache = LRUCache(maxsize=_CANONICAL_MAX)
+        self.lock = threading.Lock()
 
 
-def _options(loader: DocumentLoader) -> dict[str, Any]:
+_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _caches_for(loader: DocumentLoader) -> _LoaderCaches:
+    with _caches_lock:
+        caches = _caches.get(loader)
+        if caches is None:
+            caches = _caches[loader] = _LoaderCaches(loader)
+        return caches
+
+
+def _context_key(local_ctx: Any) -> tuple[Any, bool]:
+    """A key for a local context, and whether a hit must also be the very same object.
+
+    URLs and lists of URLs are keyed by value. Inline contexts (the scoped contexts inside
+    a bundled context's term definitions) are keyed by identity: they are the same objects
+    every time, and the cache entry keeps its object alive, so its id is never reused while
+    the entry exists.
+    """
+    if isinstance(local_ctx, str):
+        return local_ctx, False
+    if isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx):
+        return tuple(local_ctx), False
+    return id(local_ctx), True
+
+
+class _Processor(jsonld.JsonLdProcessor):
+    """PyLD's processor with processed contexts cached per loader, whatever they are scoped to."""
+
+    def __init__(self, caches: _LoaderCaches, on_property_dropped: Callable = lambda _: None):
+        super().__init__(on_property_dropped=on_property_dropped)
+        self._caches = caches
+
+    def _process_context(
+        self,
+        active_ctx,
+        local_ctx,
+        options,
+        override_protected=False,
+        propagate=True,
+        validate_scoped=True,
+        cycles=None,
+    ):
+        active_id = active_ctx.get("_uuid") if isinstance(active_ctx, Mapping) else None
+        if active_id is None:
+            return super()._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
+            )
+        context_key, by_identity = _context_key(local_ctx)
+        key = (active_id, context_key, override_protected, propagate, validate_scoped)
+        with self._caches.lock:
+            hit = self._caches.processed.get(key)
+        if hit is not None and (not by_identity or hit[0] is local_ctx):
+            return hit[1]
+        result = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        with self._caches.lock:
+            self._caches.processed[key] = (local_ctx, result)
+        return result
+
+
+class _PreExpanded(_Processor):
+    """Turns a document `_expand_safely` has expanded and checked into RDF, without expanding
+    it a second time (PyLD's `to_rdf` starts by expanding its input; for an expanded document
+    that changes nothing and cost as much as the first expansion)."""
+
+    def expand(self, input_, options):
+        return input_
+
+
+def _options(caches: _LoaderCaches, loader: DocumentLoader) -> dict[str, Any]:
     return {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
         "base": None,
         "documentLoader": loader,
-        "contextResolver": _resolver_for(loader),
+        "contextResolver": caches.resolver,
         "processingMode": "json-ld-1.1",
     }
 
@@ -136,12 +229,18 @@ def _check_expanded(node: Any, path: str = "$") -> None:
 
 def expand_safely(document: dict, loader: DocumentLoader = load_bundled_context) -> list:
     """Expand `document`, refusing it if expansion would drop or mangle anything."""
+    return _expand_safely(document, loader, _caches_for(loader))
+
+
+def _expand_safely(document: dict, loader: DocumentLoader, caches: _LoaderCaches) -> list:
     if not isinstance(document, dict):
         raise CanonicalizationError("a JSON-LD document must be a JSON object")
     check_portable_values(document)
     dropped: list[str | None] = []
     try:
-        expanded = jsonld.expand(document, _options(loader), on_property_dropped=dropped.append)
+        expanded = _Processor(caches, on_property_dropped=dropped.append).expand(
+            document, _options(caches, loader)
+        )
     except jsonld.JsonLdError as error:
         raise CanonicalizationError(f"JSON-LD processing failed: {_root_cause(error)}") from error
     if dropped:
@@ -152,12 +251,32 @@ def expand_safely(document: dict, loader: DocumentLoader = load_bundled_context)
 
 
 def canonicalize(document: dict, loader: DocumentLoader = load_bundled_context) -> str:
-    """Return the RDFC-1.0 canonical N-Quads of `document` (after the safety checks)."""
-    expand_safely(document, loader)
+    """Return the RDFC-1.0 canonical N-Quads of `document` (after the safety checks).
+
+    The document is expanded once: the checked expanded form is what becomes RDF (expanding
+    it again, as PyLD's `normalize` does, finds no context and changes nothing).
+    """
+    caches = _caches_for(loader)
+    if not isinstance(document, dict):
+        raise CanonicalizationError("a JSON-LD document must be a JSON object")
     try:
-        return jsonld.normalize(document, _options(loader))
+        key = json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        key = None  # not JSON at all: let the checks say why
+    if key is not None:
+        with caches.lock:
+            cached = caches.canonical.get(key)
+        if cached is not None:
+            return cached
+    expanded = _expand_safely(document, loader, caches)
+    try:
+        canonical = _PreExpanded(caches).normalize(expanded, _options(caches, loader))
     except jsonld.JsonLdError as error:
         raise CanonicalizationError(f"JSON-LD processing failed: {_root_cause(error)}") from error
+    if key is not None:
+        with caches.lock:
+            caches.canonical[key] = canonical
+    return canonical
 
 
 def is_xsd_date_time(value: Any) -> bool:

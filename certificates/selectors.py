@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from django.utils import translation
 
 from learning.credential_status import CertificateStatus
 from universities.models import University
@@ -10,6 +15,7 @@ from universities.models import University
 from .identities import identity_did_document, identity_for_did
 from .models import Credential, IssuanceFailure, StatusList
 from .services import site_url
+from .verification import VerificationResult, parse_date, verify_credential
 
 
 def credentials_for_learner(user):
@@ -81,3 +87,75 @@ def enrollment_certificate_statuses(enrollment_ids) -> dict[int, str]:
     ).values_list("enrollment_id", "revoked"):
         statuses[enrollment_id] = CertificateStatus.REVOKED if revoked else CertificateStatus.ISSUED
     return statuses
+
+
+# --- The public verification page's verdicts, kept for a minute (ADR 0062) -------------------
+
+VERIFICATION_CACHE_SECONDS = 60
+_GENERATION_KEY = "certificates:verification-generation"
+
+
+def verification_generation() -> int:
+    """A counter every write that can change a verdict bumps (see `receivers`)."""
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(_GENERATION_KEY, 1)
+    return generation
+
+
+def verification_generation_bump() -> None:
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value differs from the old keys
+        cache.set(_GENERATION_KEY, 2, timeout=None)
+
+
+def _seconds_until_invalid(result: VerificationResult, now: datetime) -> float:
+    """How long the verdict holds by its dates alone: until the first `validUntil`."""
+    limit = float(VERIFICATION_CACHE_SECONDS)
+    for checked in [result, *result.endorsements]:
+        until = parse_date((checked.credential or {}).get("validUntil"))
+        if until is not None:
+            limit = min(limit, (until - now).total_seconds())
+    return limit
+
+
+class _RequestResolver(LocalResolver):
+    """The local resolver, building each DID document once per verification (a credential
+    and its status list name the same issuer)."""
+
+    def __init__(self):
+        self._did_documents: dict[str, dict | None] = {}
+
+    def did_document(self, did: str) -> dict | None:
+        if did not in self._did_documents:
+            self._did_documents[did] = super().did_document(did)
+        return self._did_documents[did]
+
+
+def credential_verification(credential: Credential, document: dict) -> VerificationResult:
+    """`verify_credential` of one of our credentials with the local resolver, remembered.
+
+    Only a VALID verdict is kept, for at most a minute and never past a `validUntil`, under a
+    key naming the credential, the exact signed text, the reader's language and the
+    generation counter read before verifying. Everything else the verdict depends on (issuer
+    keys and identities, status lists) bumps that counter when it is saved, so a revocation
+    shows at once where the cache is shared (Redis) and within the minute where it is not,
+    as the status list endpoint's own `max-age=60` already allows.
+    """
+    digest = hashlib.sha256(credential.signed_json.encode("utf-8")).hexdigest()[:32]
+    generation = verification_generation()
+    key = (
+        f"certificates:verified:{credential.pk}:{digest}:{translation.get_language()}:{generation}"
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    now = datetime.now(UTC)
+    result = verify_credential(document, _RequestResolver(), now=now)
+    if result.ok:
+        seconds = _seconds_until_invalid(result, now)
+        if seconds >= 1:
+            cache.set(key, result, timeout=int(seconds))
+    return result

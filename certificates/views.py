@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.models import CoursePage, ProgramPage
 
-from . import access, clr, did_web, verification_display
+from . import access, clr, did_web, selectors, verification_display
 from .identities import identity_did_document, identity_for_did
 from .models import IssuerIdentity, StatusList
 from .pdf import certificate_pdf, verification_url
@@ -120,7 +120,7 @@ def verify_page(request, credential_id):
     if _wants_json_ld(request):
         return _signed_json_response(credential)
     document = json.loads(credential.signed_json)
-    result = verify_credential(document, LocalResolver())
+    result = selectors.credential_verification(credential, document)
     if result.credential is None:
         result.credential = document
     context = _verdict_context(result)
