@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from datetime import UTC, datetime
 
 from django.core.cache import cache
@@ -99,16 +100,17 @@ def verification_generation() -> int:
     """A counter every write that can change a verdict bumps (see `receivers`)."""
     generation = cache.get(_GENERATION_KEY)
     if generation is None:
-        cache.add(_GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(_GENERATION_KEY, 1)
+        # A random start, never 1 again: an evicted counter must not reach old verdicts.
+        cache.add(_GENERATION_KEY, secrets.randbits(48), timeout=None)
+        generation = cache.get(_GENERATION_KEY, 0)
     return generation
 
 
 def verification_generation_bump() -> None:
     try:
         cache.incr(_GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value differs from the old keys
-        cache.set(_GENERATION_KEY, 2, timeout=None)
+    except ValueError:  # not set yet (or evicted): a random start reaches no old verdict
+        cache.set(_GENERATION_KEY, secrets.randbits(48), timeout=None)
 
 
 def _seconds_until_invalid(result: VerificationResult, now: datetime) -> float:
