@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jwcrypto import jwk, jws, jwt
 from jwcrypto.common import JWException
 
@@ -235,6 +237,11 @@ def test_launch_id_token_carries_every_claim(platform, client):
     ags = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]
     assert ags["lineitems"] == f"{platform.url}/contexts/course-7/lineitems"
     assert f"{AGS}score" in ags["scope"]
+    second = driver.add_deployment(client["client_id"])
+    other = _verified(
+        platform, _id_token(driver.launch(client["client_id"], AZIZ, deployment_id=second))
+    )
+    assert other[LTI + "deployment_id"] == second
     nrps = claims["https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"]
     assert nrps["context_memberships_url"] == f"{platform.url}/contexts/course-7/memberships"
     assert nrps["service_versions"] == ["2.0"]
@@ -371,3 +378,81 @@ def test_token_endpoint_and_services(platform, client, tool_key):
     assert [(m["user_id"], m["status"]) for m in rest.json()["members"]] == [("u-t", "Active")]
     assert "next" not in rest.links
     assert _get(memberships, headers={"Authorization": "Bearer x"}).status_code == 401
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+FIELDS = [
+    "user",
+    "context",
+    "custom",
+    "roles",
+    "members",
+    "message_type",
+    "tamper",
+    "client_id",
+    "scoreGiven",
+    "scoreMaximum",
+    "label",
+    "timestamp",
+    "userId",
+    "activityProgress",
+    "gradingProgress",
+    "redirect_uris",
+    "jwks_uri",
+    TOOL_CONFIG,
+    "grant_types",
+    "scope",
+]
+
+
+@pytest.fixture(scope="module")
+def service_headers(platform, client, tool_key):
+    everything = f"{AGS}lineitem {AGS}score"
+    granted = _access_token(platform, _assertion(tool_key, client, platform), everything)
+    return {"Authorization": f"Bearer {granted.json()['access_token']}"}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    target=st.sampled_from(["launch", "roster", "clients", "register", "lineitems", "scores"]),
+    changes=st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=4),
+)
+def test_bad_input_is_refused_never_a_server_error(
+    platform, client, service_headers, target, changes
+):
+    """Whatever a hostile or buggy caller sends, the platform answers 4xx, never 500."""
+    base = {
+        "launch": {"client_id": client["client_id"], "user": AZIZ, "context": COURSE},
+        "roster": {"context": COURSE, "members": [{"user_id": "u-1"}]},
+        "clients": {"initiate_login_uri": f"{TOOL}/l", "jwks_uri": f"{TOOL}/k"},
+        "register": {"application_type": "web", "response_types": ["id_token"]},
+        "lineitems": {"scoreMaximum": 3, "label": "x"},
+        "scores": {"userId": "u", "activityProgress": "Started", "gradingProgress": "Pending"},
+    }[target]
+    lineitem = _post(
+        f"{platform.url}/contexts/fuzz/lineitems",
+        json={"scoreMaximum": 3, "label": "x"},
+        headers=service_headers,
+    ).json()["id"]
+    path = {
+        "launch": "/driver/launch",
+        "roster": "/driver/roster",
+        "clients": "/driver/clients",
+        "register": "/register",
+        "lineitems": "/contexts/fuzz/lineitems",
+        "scores": lineitem.removeprefix(platform.url) + "/scores",
+    }[target]
+    kind = "application/vnd.ims.lis.v1.score+json" if target == "scores" else "application/json"
+    headers = service_headers | {"Content-Type": kind}
+    response = _post(f"{platform.url}{path}", data=json.dumps(base | changes), headers=headers)
+    assert response.status_code < 500, response.text
+    if target == "launch" and response.status_code == 200:
+        assert _authorize(response.json()["login_url"]).status_code < 500

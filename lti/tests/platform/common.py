@@ -146,8 +146,10 @@ def verify_tool_jwt(token: str, jwks_uri: str, audiences: list[str]) -> dict:
         claims = json.loads(parsed.claims)
     except (JWException, ValueError, TypeError) as exc:
         raise Refused(400, "invalid_grant", f"The JWT does not verify: {exc}") from exc
+    if not isinstance(claims, dict):
+        raise Refused(400, "invalid_grant", "The JWT's claims are not an object.")
     audience = claims.get("aud")
     audience = audience if isinstance(audience, list) else [audience]
-    if not set(audience) & set(audiences):
+    if not any(isinstance(aud, str) and aud in audiences for aud in audience):
         raise Refused(400, "invalid_grant", "The JWT is meant for someone else (aud).")
     return claims

@@ -44,6 +44,10 @@ class PlatformDriver:
         }
         return self._post("/driver/clients", data)
 
+    def add_deployment(self, client_id: str) -> str:
+        """A new deployment id for a registered client."""
+        return self._post(f"/driver/clients/{client_id}/deployments", {})["deployment_id"]
+
     def clients(self) -> list[dict]:
         return self._get("/driver/clients")["clients"]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("contexts/<str:context_id>/memberships", views_nrps.memberships),
     path("driver/registration-start", views_register.driver_registration_start),
     path("driver/clients", views_register.driver_clients),
+    path("driver/clients/<str:client_id>/deployments", views_register.driver_add_deployment),
     path("driver/launch", views_launch.driver_launch),
     path("driver/links", views_launch.driver_links),
     path("driver/lineitems", views_ags.driver_lineitems),

@@ -153,9 +153,12 @@ def lineitem(request, context_id, key):
 def _check_score(data: dict) -> datetime:
     if not isinstance(data.get("userId"), str) or not data["userId"]:
         raise Refused(400, "invalid_request", "userId is required.")
-    if data.get("activityProgress") not in ACTIVITY:
+    if (
+        not isinstance(data.get("activityProgress"), str)
+        or data["activityProgress"] not in ACTIVITY
+    ):
         raise Refused(400, "invalid_request", f"activityProgress is one of {sorted(ACTIVITY)}.")
-    if data.get("gradingProgress") not in GRADING:
+    if not isinstance(data.get("gradingProgress"), str) or data["gradingProgress"] not in GRADING:
         raise Refused(400, "invalid_request", f"gradingProgress is one of {sorted(GRADING)}.")
     if "scoreGiven" in data and data["scoreGiven"] is not None:
         if not _number(data["scoreGiven"]) or data["scoreGiven"] < 0:

@@ -17,6 +17,7 @@ from .common import (
     AGS_CLAIM,
     DL,
     LTI,
+    MESSAGE_TYPES,
     NRPS_CLAIM,
     SCOPE_LINEITEM,
     SCOPE_LINEITEM_READ,
@@ -35,6 +36,7 @@ from .common import (
     verify_tool_jwt,
 )
 from .common import sign as sign_claims
+from .views_ags import check_lineitem, create_lineitem
 
 TAMPERS = {
     "bad_signature",
@@ -65,15 +67,32 @@ def driver_launch(request):
         client = _client(data.get("client_id"))
         deployment_id = data.get("deployment_id") or client["deployment_ids"][0]
         message_type = data.get("message_type", "LtiResourceLinkRequest")
-        if message_type not in ("LtiResourceLinkRequest", "LtiDeepLinkingRequest"):
+        if not isinstance(message_type, str) or message_type not in MESSAGE_TYPES:
             raise Refused(400, "invalid_request", "Unsupported message_type.")
         tamper = data.get("tamper")
-        if tamper is not None and tamper not in TAMPERS:
+        if tamper is not None and (not isinstance(tamper, str) or tamper not in TAMPERS):
             raise Refused(400, "invalid_request", f"tamper is one of {sorted(TAMPERS)}.")
         user = data.get("user") or {}
         if not isinstance(user, dict) or not user.get("sub"):
             raise Refused(400, "invalid_request", "user.sub is required.")
+        user = {k: v for k, v in user.items() if k == "roles" or isinstance(v, str | int)}
+        if not isinstance(user.get("roles", []), list):
+            raise Refused(400, "invalid_request", "user.roles must be a list.")
+        if not all(isinstance(role, str) for role in user.get("roles", [])):
+            raise Refused(400, "invalid_request", "user.roles must be a list of strings.")
         context = data.get("context") or {"id": "course-1", "title": "Course 1", "label": "C1"}
+        if not isinstance(context, dict) or not isinstance(context.get("id"), str):
+            raise Refused(400, "invalid_request", "context needs an id (a string).")
+        if not context["id"] or "/" in context["id"]:
+            raise Refused(400, "invalid_request", "context.id must be a non-empty path segment.")
+        custom = data.get("custom")
+        if custom is not None and not isinstance(custom, dict):
+            raise Refused(400, "invalid_request", "custom must be an object.")
+        if not isinstance(data.get("locale", "en"), str):
+            raise Refused(400, "invalid_request", "locale must be a string.")
+        for name in ("deployment_id", "resource_link_id", "resource_link_title"):
+            if data.get(name) is not None and not isinstance(data[name], str):
+                raise Refused(400, "invalid_request", f"{name} must be a string.")
         link = None
         if data.get("resource_link_id"):
             link = store.get("link", str(data["resource_link_id"]))
@@ -100,7 +119,7 @@ def driver_launch(request):
             "resource_link_id": data.get("resource_link_id") or new_id("rl-"),
             "resource_link_title": data.get("resource_link_title", ""),
             "target_link_uri": target,
-            "custom": data.get("custom") if data.get("custom") is not None else None,
+            "custom": custom,
             "tamper": tamper,
             "expires": now() + LAUNCH_LIFETIME,
         },
@@ -307,7 +326,21 @@ def _deep_link_claims(token: str) -> tuple[dict, dict]:
     items = claims.get(DL + "content_items", [])
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise Refused(400, "invalid_request", "content_items must be a list of objects.")
-    return claims, request
+    for item in items:
+        if item.get("custom") is not None and not isinstance(item["custom"], dict):
+            raise Refused(400, "invalid_request", "A content item's custom must be an object.")
+        line = item.get("lineItem")
+        if line is not None:
+            if not isinstance(line, dict):
+                raise Refused(400, "invalid_request", "lineItem must be an object.")
+            check_lineitem(_line_of(item))
+    return claims, request, items
+
+
+def _line_of(item: dict) -> dict:
+    """A content item's `lineItem`, labelled by the item's title when it has no label."""
+    line = item["lineItem"]
+    return dict(line, label=line.get("label") or str(item.get("title") or "") or "Untitled")
 
 
 def _create_link(item: dict, request: dict) -> dict:
@@ -326,11 +359,8 @@ def _create_link(item: dict, request: dict) -> dict:
     }
     line = item.get("lineItem")
     if isinstance(line, dict):
-        from .views_ags import create_lineitem
-
         created = create_lineitem(
-            request["context_id"],
-            dict(line, resourceLinkId=link_id, label=line.get("label") or link["title"]),
+            request["context_id"], dict(_line_of(item), resourceLinkId=link_id)
         )
         link["lineitem"] = created["id"]
     return store.put("link", link_id, link)
@@ -343,24 +373,11 @@ def deep_link_return(request):
     try:
         if not token:
             raise Refused(400, "invalid_request", "The JWT form field is missing.")
-        claims, dl_request = _deep_link_claims(token)
-        if any(item.get("lineItem") is not None for item in claims.get(DL + "content_items")):
-            from .views_ags import check_lineitem
-
-            for item in claims[DL + "content_items"]:
-                if isinstance(item.get("lineItem"), dict):
-                    check_lineitem(
-                        dict(
-                            item["lineItem"],
-                            label=item["lineItem"].get("label") or item.get("title") or "-",
-                        )
-                    )
+        claims, dl_request, items = _deep_link_claims(token)
     except Refused as exc:
         return _error_page(exc.description or exc.error)
     links = [
-        _create_link(item, dl_request)
-        for item in claims.get(DL + "content_items", [])
-        if item.get("type") == "ltiResourceLink"
+        _create_link(item, dl_request) for item in items if item.get("type") == "ltiResourceLink"
     ]
     store.put(
         "deep_link_return",

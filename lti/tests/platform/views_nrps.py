@@ -44,7 +44,7 @@ def driver_roster(request):
     try:
         data = json_body(request)
         context = data.get("context") or {"id": data.get("context_id")}
-        if not isinstance(context, dict) or not context.get("id"):
+        if not isinstance(context, dict) or not isinstance(context.get("id"), str | int):
             raise Refused(400, "invalid_request", "context.id (or context_id) is required.")
         members = data.get("members")
         if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
@@ -57,10 +57,18 @@ def driver_roster(request):
             if status not in ("Active", "Inactive", "Deleted"):
                 raise Refused(400, "invalid_request", "status is Active, Inactive or Deleted.")
             entry = {"user_id": str(member["user_id"]), "status": status}
-            entry["roles"] = roles(member.get("roles", ["learner"]))
+            member_roles = member.get("roles", ["learner"])
+            if not isinstance(member_roles, list) or not all(
+                isinstance(role, str) for role in member_roles
+            ):
+                raise Refused(400, "invalid_request", "roles must be a list of strings.")
+            entry["roles"] = roles(member_roles)
             entry.update({k: member[k] for k in MEMBER_FIELDS if k in member})
             if "resource_links" in member:
-                entry["resource_links"] = list(member["resource_links"])
+                links = member["resource_links"]
+                if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+                    raise Refused(400, "invalid_request", "resource_links: a list of link ids.")
+                entry["resource_links"] = links
             stored.append(entry)
     except Refused as exc:
         return refusal(exc)

@@ -124,6 +124,11 @@ def _validate_registration(data: dict) -> dict:
             bad(f"Unsupported message type {message.get('type')!r}.")
         if "target_link_uri" in message and not is_url(message["target_link_uri"]):
             bad("A message's target_link_uri must be a URL.")
+    custom = config.get("custom_parameters", {})
+    if not isinstance(custom, dict) or not all(isinstance(v, str) for v in custom.values()):
+        bad("custom_parameters must be an object of strings.")
+    if not isinstance(data.get("client_name", ""), str):
+        bad("client_name must be a string.")
     return {
         "initiate_login_uri": data["initiate_login_uri"],
         "redirect_uris": redirect_uris,
@@ -132,7 +137,7 @@ def _validate_registration(data: dict) -> dict:
         "name": data.get("client_name", ""),
         "scopes": [s for s in scope.split() if s in ALL_SCOPES],
         "messages": messages,
-        "custom": config.get("custom_parameters", {}),
+        "custom": custom,
     }
 
 
@@ -220,7 +225,7 @@ def driver_clients(request):
         redirect_uris=redirect_uris,
         jwks_uri=data["jwks_uri"],
         target_link_uri=data["target_link_uri"],
-        name=data.get("name", ""),
+        name=str(data.get("name", "")),
         scopes=list(ALL_SCOPES),
         messages=[],
         custom={},
@@ -236,3 +241,16 @@ def driver_clients(request):
         },
         status=201,
     )
+
+
+@csrf_exempt
+@require_POST
+def driver_add_deployment(request, client_id):
+    """Another deployment of a registered tool (a second course, say)."""
+    client = store.get("client", client_id)
+    if client is None:
+        return refusal(Refused(404, "not_found", "Unknown client_id."))
+    deployment_id = new_id("deployment-")
+    client["deployment_ids"].append(deployment_id)
+    store.put("client", client_id, client)
+    return JsonResponse({"client_id": client_id, "deployment_id": deployment_id}, status=201)
