@@ -26,6 +26,8 @@ from jwcrypto.common import JWException
 from lti.tests.platform.driver import PlatformDriver
 from lti.tests.platform.process import LtiPlatform
 
+pytestmark = pytest.mark.services
+
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/scope/"
@@ -378,6 +380,8 @@ def test_token_endpoint_and_services(platform, client, tool_key):
     assert [(m["user_id"], m["status"]) for m in rest.json()["members"]] == [("u-t", "Active")]
     assert "next" not in rest.links
     assert _get(memberships, headers={"Authorization": "Bearer x"}).status_code == 401
+    assert driver.expire_tokens() >= 2
+    assert _get(memberships, headers=denied).status_code == 401
 
 
 JSON = st.recursive(

@@ -74,5 +74,9 @@ class PlatformDriver:
     def refuse_scores(self, status: int = 503, times: int = 1) -> dict:
         return self._post("/driver/refuse-scores", {"status": status, "times": times})
 
+    def expire_tokens(self) -> int:
+        """Every access token handed out so far stops working; how many there were."""
+        return self._post("/driver/expire-tokens", {})["expired"]
+
     def set_roster(self, context: dict, members: list[dict]) -> dict:
         return self._post("/driver/roster", {"context": context, "members": members})

@@ -50,6 +50,14 @@ def every(kind: str) -> list[dict]:
     return [json.loads(row[0]) for row in rows]
 
 
+def keys(kind: str) -> list[str]:
+    with _lock:
+        rows = _connection.execute(
+            "SELECT key FROM documents WHERE kind = ? ORDER BY seq", (kind,)
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def delete(kind: str, key: str) -> bool:
     with _lock:
         cursor = _connection.execute(

@@ -22,5 +22,6 @@ urlpatterns = [
     path("driver/lineitems", views_ags.driver_lineitems),
     path("driver/scores", views_ags.driver_scores),
     path("driver/refuse-scores", views_ags.driver_refuse_scores),
+    path("driver/expire-tokens", views_token.driver_expire_tokens),
     path("driver/roster", views_nrps.driver_roster),
 ]

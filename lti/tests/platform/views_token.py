@@ -79,3 +79,16 @@ def authorize(request, *any_of: str) -> dict:
     if not set(any_of) & set(grant["scopes"]):
         raise Refused(403, "insufficient_scope", f"Needs one of: {' '.join(any_of)}")
     return grant
+
+
+@csrf_exempt
+@require_POST
+def driver_expire_tokens(request):
+    """Every access token given so far stops working (a tool must fetch a new one)."""
+    expired = 0
+    for grant_key in store.keys("access_token"):
+        grant = store.get("access_token", grant_key)
+        if grant and grant["expires"] >= now():
+            store.put("access_token", grant_key, dict(grant, expires=0))
+            expired += 1
+    return JsonResponse({"expired": expired})
