@@ -14,6 +14,7 @@ INSTALLED_APPS = []
 MIDDLEWARE = []
 DATABASES = {}
 USE_TZ = True
+TIME_ZONE = "UTC"
 USE_I18N = False
 PLATFORM_DB = os.environ.get("PLATFORM_DB", ":memory:")
 PLATFORM_ISSUER = os.environ.get("PLATFORM_ISSUER", "http://127.0.0.1")
