@@ -2,12 +2,13 @@
 
     .venv/bin/python -m bench.lrs.store [--sizes 100000,1000000] [--repeat 15]
 
-Loads synthetic statements, into a database of its own (it empties the statement tables), and their filter keys with COPY (PostgreSQL only: DATABASE_URL)
-up to each size in turn, ANALYZEs, and times in-process each query kind a tool asks for:
-by agent, activity, verb and registration, a since/until window, and the second page of each
-through its `more` link. It prints the median latency per kind and size, the ratio to the
-smallest size (goal: within 2x), and whether the plan of each query avoids a sequential scan
-of the statement tables. `ILM_BENCH_LRS_10M=1` adds a 10,000,000-statement step (long).
+Loads synthetic statements and their filter keys with COPY into a PostgreSQL database of its
+own (DATABASE_URL; it empties the statement tables) up to each size in turn, ANALYZEs, and
+times in-process each query kind a tool asks for: by agent, activity, verb and registration,
+a since/until window, and the second page of each through its `more` link. It prints the
+median latency per kind and size, the ratio to the smallest size (goal: within 2x), and
+whether the plan of each query avoids a sequential scan of the statement tables.
+`ILM_BENCH_LRS_10M=1` adds a 10,000,000-statement step (long).
 """
 
 from __future__ import annotations
@@ -96,7 +97,9 @@ def _load(university_id: int, authority: dict, first: int, last: int) -> None:
                     "authority": authority,
                 }
                 for kind, value in statement_keys(body):
-                    copy_k.write_row((base_pk + n - first + 1, int(Kind(kind)), value_hash(value), stored))
+                    copy_k.write_row(
+                        (base_pk + n - first + 1, int(Kind(kind)), value_hash(value), stored)
+                    )
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('xapi_statement', 'id'), "
             "(SELECT MAX(id) FROM xapi_statement))"
@@ -142,7 +145,9 @@ def _measure_all(client, headers, size, repeat):
                     response = client.get(path, query, **headers)
                     timings.append(time.perf_counter() - started)
                 assert response.status_code == 200, response.content[:200]
-            statement_sql = [q["sql"] for q in captured.captured_queries if "xapi_statement" in q["sql"]]
+            statement_sql = [
+                q["sql"] for q in captured.captured_queries if "xapi_statement" in q["sql"]
+            ]
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN " + statement_sql[-1])
                 plan = "\n".join(row[0] for row in cursor.fetchall())

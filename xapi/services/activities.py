@@ -57,8 +57,9 @@ def activity_definitions_update(*, statements: list[dict], university_id: int | 
     # merge would change it, one unlocked read settles it. Read committed, that is the same
     # as applying these statements right after the state read, which changed nothing.
     current = dict(
-        Activity.objects.filter(university_id=university_id, iri_hash__in=list(hashes))
-        .values_list("iri_hash", "definition")
+        Activity.objects.filter(university_id=university_id, iri_hash__in=list(hashes)).values_list(
+            "iri_hash", "definition"
+        )
     )
     if len(current) == len(hashes) and all(
         _merge_definition(current[h], incoming[iri]) == current[h] for h, iri in hashes.items()

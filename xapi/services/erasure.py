@@ -84,13 +84,26 @@ def statements_prune(*, before: dt.datetime, university_id=_ANY) -> int:
             if not batch:
                 return deleted
             hashes: set[str] = set()
-            for data in Statement.objects.filter(pk__in=batch).filter(
-                Q(data__has_key="attachments") | Q(data__object__has_key="attachments")
-            ).values_list("data", flat=True):
+            for data in (
+                Statement.objects.filter(pk__in=batch)
+                .filter(Q(data__has_key="attachments") | Q(data__object__has_key="attachments"))
+                .values_list("data", flat=True)
+            ):
                 hashes |= attachment_hashes(data)
             Statement.objects.filter(pk__in=batch).delete()
             _orphaned_attachments_delete(hashes)
             deleted += len(batch)
+
+
+@transaction.atomic
+def statement_retention_set(*, university, days: int | None) -> None:
+    """Keep `university`'s statements for `days` days; None keeps them forever."""
+    if days is None:
+        StatementRetention.objects.filter(university=university).delete()
+        return
+    if days < 1:
+        raise ValueError("a retention period is at least one day")
+    StatementRetention.objects.update_or_create(university=university, defaults={"days": days})
 
 
 def university_retention_enforce(*, now: dt.datetime | None = None) -> int:

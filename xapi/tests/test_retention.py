@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from xapi.models import (
@@ -23,9 +24,9 @@ from xapi.services import (
     client_authority,
     lrs_client_create,
     statements_store,
+    university_retention_enforce,
 )
 from xapi.services import erasure as erasure_module
-from xapi.services import university_retention_enforce
 from xapi.tasks import retention_enforce
 
 from .conftest import make_statement
@@ -40,6 +41,10 @@ def _store(lrs, statements, attachments=None):
         client_id=client.pk,
         attachments=attachments,
     )
+
+
+def _university_id(lrs) -> int:
+    return lrs.credentials.client.university_id
 
 
 def _age(statement_ids, days):
@@ -70,11 +75,9 @@ def test_statements_past_the_universitys_period_go_with_their_keys(lrs_a, univer
     other_old = make_statement()
     _store(lrs_a, [old, new])
     other = lrs_client_create(university=university_b, name="B").client
-    statements_store(
-        [other_old], authority=client_authority(other), university_id=university_b.pk
-    )
+    statements_store([other_old], authority=client_authority(other), university_id=university_b.pk)
     _age([old["id"], other_old["id"]], 400)
-    StatementRetention.objects.create(university_id=lrs_a.credentials.client.university_id, days=365)
+    StatementRetention.objects.create(university_id=_university_id(lrs_a), days=365)
 
     assert university_retention_enforce() == 1
     assert {str(i) for i in Statement.objects.values_list("statement_id", flat=True)} == {
@@ -100,7 +103,7 @@ def test_pruning_runs_in_slices(lrs_a, monkeypatch):
     statements = [make_statement() for _ in range(5)]
     _store(lrs_a, statements)
     _age([s["id"] for s in statements], 30)
-    StatementRetention.objects.create(university_id=lrs_a.credentials.client.university_id, days=7)
+    StatementRetention.objects.create(university_id=_university_id(lrs_a), days=7)
     assert university_retention_enforce() == 5
     assert not Statement.objects.exists()
 
@@ -113,7 +116,7 @@ def test_attachment_content_goes_only_when_no_statement_declares_it(lrs_a):
     _store(lrs_a, [old, lonely], attachments={**parts, **lonely_parts})
     _store(lrs_a, [kept], attachments=parts)
     _age([old["id"], lonely["id"]], 100)
-    StatementRetention.objects.create(university_id=lrs_a.credentials.client.university_id, days=30)
+    StatementRetention.objects.create(university_id=_university_id(lrs_a), days=30)
 
     assert university_retention_enforce() == 2
     assert AttachmentContent.objects.filter(sha2__in=parts).exists()
@@ -130,7 +133,7 @@ def test_voided_statements_stay_voided_whichever_of_the_pair_goes(lrs_a):
     _store(lrs_a, [voiding])  # the voiding statement first: the target is voided on arrival
     _store(lrs_a, [target])
     _age([voiding["id"]], 100)
-    StatementRetention.objects.create(university_id=lrs_a.credentials.client.university_id, days=30)
+    StatementRetention.objects.create(university_id=_university_id(lrs_a), days=30)
 
     assert university_retention_enforce() == 1
     assert Statement.objects.get(statement_id=target["id"]).voided is True
@@ -159,6 +162,22 @@ def test_statements_waiting_to_be_forwarded_stay_until_sent(lrs_a):
     assert university_retention_enforce() == 1
 
 
+@pytest.mark.django_db
+def test_the_command_sets_and_clears_a_universitys_period(university_a, capsys):
+    call_command("xapi_retention", "365", university=university_a.code)
+    assert StatementRetention.objects.get(university=university_a).days == 365
+    call_command("xapi_retention", "30", university=university_a.code)
+    assert StatementRetention.objects.get(university=university_a).days == 30
+    call_command("xapi_retention", "forever", university=university_a.code)
+    assert not StatementRetention.objects.exists()
+    assert "kept forever" in capsys.readouterr().out
+    for bad in ("0", "-3", "ten", "1e3"):
+        with pytest.raises(CommandError):
+            call_command("xapi_retention", bad, university=university_a.code)
+    with pytest.raises(CommandError):
+        call_command("xapi_retention", "10", university="no-such-university")
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_retention_on_postgresql_deletes_in_slices_with_attachments(lrs_a, monkeypatch):
@@ -167,7 +186,7 @@ def test_retention_on_postgresql_deletes_in_slices_with_attachments(lrs_a, monke
     statements = [attached, *(make_statement() for _ in range(6))]
     _store(lrs_a, statements, attachments=parts)
     _age([s["id"] for s in statements], 100)
-    StatementRetention.objects.create(university_id=lrs_a.credentials.client.university_id, days=30)
+    StatementRetention.objects.create(university_id=_university_id(lrs_a), days=30)
     assert university_retention_enforce() == 7
     assert not AttachmentContent.objects.filter(sha2__in=parts).exists()
     assert university_retention_enforce() == 0

@@ -56,9 +56,7 @@ def test_new_statements_cost_the_same_queries_in_batches_of_1_10_and_50(lrs_a):
 
 
 @pytest.mark.django_db
-def test_statements_about_learners_cost_the_same_queries_whatever_the_batch(
-    lrs_a, university_a
-):
+def test_statements_about_learners_cost_the_same_queries_whatever_the_batch(lrs_a, university_a):
     learner = make_member("learner", university_a)
     _queries(lrs_a, _batch(1, learner=learner))
     counts = {size: _queries(lrs_a, _batch(size, learner=learner)) for size in (1, 10, 50)}
