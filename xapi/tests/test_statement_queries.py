@@ -84,3 +84,32 @@ def test_statement_refs_cost_the_same_queries_whatever_the_batch(lrs_a):
         ]
         counts[size] = _queries(lrs_a, refs)
     assert counts[1] == counts[10] == counts[50], counts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"verb": "http://adlnet.gov/expapi/verbs/answered"},
+        {"activity": "http://example.com/course", "related_activities": "true"},
+        {"agent": '{"mbox": "mailto:learner@example.com"}'},
+    ],
+    ids=["unfiltered", "verb", "related activity", "agent"],
+)
+def test_more_pages_by_keyset_not_offset_and_cost_the_same_queries(lrs_a, params):
+    _queries(lrs_a, _batch(12))
+    query = {**params, "limit": "3"}
+    first = lrs_a.get("statements", query)
+    assert first.status_code == 200
+    more, seen, counts = first.json()["more"], [], []
+    while more:
+        with CaptureQueriesContext(connection) as captured:
+            page = lrs_a.client.get(more, **lrs_a.auth)
+        assert page.status_code == 200
+        assert not any("OFFSET" in q["sql"].upper() for q in captured.captured_queries)
+        counts.append(len(captured))
+        seen += [s["id"] for s in page.json()["statements"]]
+        more = page.json()["more"]
+    assert len(seen) == len(set(seen)) == 9
+    assert len(set(counts)) == 1, counts
