@@ -1,5 +1,6 @@
-"""LRS benchmark: statements stored per second by `POST /xapi/statements`, against a plain
-Django view writing one row per statement, both under the same gunicorn in the same run.
+"""LRS benchmark: statements stored per second by `POST /xapi/statements`, single and in
+batches of 10, against a plain Django view writing one row per statement, both under the same
+gunicorn in the same run, interleaved; the queries per POST; the goals of issue 18.
 
 The measuring code is `bench/lrs/measure.py` (also runnable on its own); this module only runs it
 boundedly (a few seconds of load per side) on PostgreSQL. `DATABASE_URL` (or
@@ -17,8 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ilm_bench_lrs"
-SECONDS_PER_SIDE = 4  # of load on each endpoint; with start-up the module takes ~15 s
-BATCH = 100
+SECONDS_PER_SIDE = 8  # of load per endpoint and batch size; with start-up ~45 s in all
+ROUNDS = 4  # interleaved slices of it
 CONCURRENCY = 4
 
 
@@ -53,12 +54,12 @@ def main() -> int:
         "bench.lrs.measure",
         "--seconds",
         str(SECONDS_PER_SIDE),
-        "--batch",
-        str(BATCH),
+        "--rounds",
+        str(ROUNDS),
         "--concurrency",
         str(CONCURRENCY),
         "--workers",
-        str(max(2, os.cpu_count() or 2)),
+        str(2 * (os.cpu_count() or 1)),  # docs/deploy.md: 2 x cores
     ]
     code = subprocess.call(command, env=env, cwd=ROOT, timeout=300)
     if code:

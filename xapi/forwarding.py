@@ -105,8 +105,8 @@ def forwards_record(rows: list[Statement], *, university_id: int | None) -> int:
     Only statements about an Ilm learner are forwarded (their learner's order is kept).
     Returns how many rows were queued; asks for a delivery run after commit when any were.
     """
-    if university_id is None:
-        return 0
+    if university_id is None or all(row.learner_id is None for row in rows):
+        return 0  # nothing to forward: no need to ask which LRSs there are
     targets = list(ExternalLRS.objects.filter(university_id=university_id, is_active=True))
     if not targets:
         return 0

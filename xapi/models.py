@@ -24,7 +24,7 @@ How the statement tables are shaped, and why:
 import hashlib
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +119,9 @@ class StatementKey(models.Model):
         AGENT = 4  # actor or object agent/group (and its members): matches `agent`
         RELATED_AGENT = 5  # also authority, instructor, team, substatement: `related_agents`
         REGISTRATION = 6
+        # The SHA-2 of an attachment the statement (or its SubStatement) declares: no filter
+        # matches it; retention asks it whether any statement still needs the content.
+        ATTACHMENT = 7
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="keys")
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
@@ -139,6 +142,25 @@ class StatementKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value_hash}"
+
+
+class StatementRetention(models.Model):
+    """How long a university keeps its statements (ADR 0060). No row: kept forever (unless
+    the platform-wide `ILM_XAPI_STATEMENT_RETENTION_DAYS` is shorter)."""
+
+    university = models.OneToOneField(
+        "universities.University", on_delete=models.CASCADE, related_name="xapi_retention"
+    )
+    days = models.PositiveIntegerField(
+        _("keep statements for (days)"), validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("statement retention")
+        verbose_name_plural = _("statement retentions")
+
+    def __str__(self) -> str:
+        return f"{self.university_id}: {self.days} d"
 
 
 class Activity(models.Model):

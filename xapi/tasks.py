@@ -1,4 +1,5 @@
-"""Background work of the learning record store: forwarding to universities' own LRSs."""
+"""Background work of the learning record store: forwarding to universities' own LRSs, and
+each university's statement retention (ADR 0060)."""
 
 from celery import shared_task
 
@@ -19,3 +20,17 @@ def forward_due() -> int:
     for lrs_id in ids:
         forwards_deliver(lrs_id=lrs_id)
     return len(ids)
+
+
+@shared_task(
+    name="xapi.retention_enforce",
+    ignore_result=True,
+    acks_late=True,
+    time_limit=3600,
+    soft_time_limit=3540,
+)
+def retention_enforce() -> int:
+    """Delete statements past their university's retention period; idempotent."""
+    from .services import university_retention_enforce
+
+    return university_retention_enforce()

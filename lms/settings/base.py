@@ -300,6 +300,8 @@ CELERY_BEAT_SCHEDULE = {
     # Statements and audit events past their retention periods (ADR 0040); a no-op when both
     # are kept forever.
     "privacy-retention": {"task": "privacy.retention_enforce", "schedule": 6 * 60 * 60.0},
+    # Each university's own statement retention period, when it set one (ADR 0060).
+    "xapi-retention": {"task": "xapi.retention_enforce", "schedule": 6 * 60 * 60.0},
     "courses-language-versions": {
         "task": "courses.language_versions_fill_all",
         "schedule": 6 * 60 * 60.0,

@@ -23,7 +23,12 @@ from .clients import (
     lrs_clients_cut,
 )
 from .documents import DocumentAddress, document_delete, document_etag, document_save
-from .erasure import learner_statements_erase, statements_prune
+from .erasure import (
+    learner_statements_erase,
+    statement_retention_set,
+    statements_prune,
+    university_retention_enforce,
+)
 from .forwarding import external_lrs_create, external_lrs_deactivate
 from .statement_keys import statement_keys
 from .statements import (
@@ -53,7 +58,9 @@ __all__ = [
     "platform_authority",
     "statement_batch_validate",
     "statement_keys",
+    "statement_retention_set",
     "statement_store",
     "statements_prune",
     "statements_store",
+    "university_retention_enforce",
 ]

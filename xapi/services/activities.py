@@ -53,6 +53,18 @@ def activity_definitions_update(*, statements: list[dict], university_id: int | 
     if not incoming:
         return
     hashes = {value_hash(iri): iri for iri in incoming}
+    # Most statements repeat definitions the LRS already holds: when every row exists and no
+    # merge would change it, one unlocked read settles it. Read committed, that is the same
+    # as applying these statements right after the state read, which changed nothing.
+    current = dict(
+        Activity.objects.filter(university_id=university_id, iri_hash__in=list(hashes)).values_list(
+            "iri_hash", "definition"
+        )
+    )
+    if len(current) == len(hashes) and all(
+        _merge_definition(current[h], incoming[iri]) == current[h] for h, iri in hashes.items()
+    ):
+        return
     # Insert missing rows first (ignoring ones a concurrent request just inserted), then lock
     # all of them in one order, so concurrent batches about the same activities neither
     # collide on the unique constraint nor deadlock.

@@ -67,7 +67,19 @@ def statement_keys(statement: dict) -> set[tuple[int, str]]:
     _body_keys(statement, keys, direct=True)
     for ifi in _agents_with_members(statement.get("authority")):
         keys.add((Kind.RELATED_AGENT, ifi))
+    for sha2 in attachment_hashes(statement):
+        keys.add((Kind.ATTACHMENT, sha2))
     return keys
+
+
+def attachment_hashes(statement: dict) -> set[str]:
+    """The SHA-2 hashes (lower case) of the attachments a statement and its SubStatement
+    declare."""
+    found = {a["sha2"].lower() for a in statement.get("attachments") or [] if "sha2" in a}
+    obj = statement.get("object") or {}
+    if obj.get("objectType") == "SubStatement":
+        found |= {a["sha2"].lower() for a in obj.get("attachments") or [] if "sha2" in a}
+    return found
 
 
 def stored_keys_of(statement_pks: list[int]) -> dict[int, set[tuple[int, str]]]:

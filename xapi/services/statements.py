@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..errors import XAPIError
@@ -117,14 +118,28 @@ def statements_store(
     ids = [uuid.UUID(p["id"]) for p in prepared]
 
     with transaction.atomic():
-        existing = {
-            row.statement_id: row
-            for row in Statement.objects.filter(statement_id__in=ids).only("statement_id", "data")
-        }
+        # One round trip reads every stored row this batch touches: statements with its ids
+        # (conflict or identical re-post), the statements its StatementRefs target, and
+        # statements stored earlier that target one of its ids.
+        all_targets = {_target_id(s) for s in prepared} - {None}
+        related = list(
+            Statement.objects.filter(
+                Q(statement_id__in=set(ids) | all_targets) | Q(target_statement_id__in=ids)
+            ).only(
+                "id",
+                "statement_id",
+                "data",
+                "stored",
+                "university_id",
+                "target_statement_id",
+                "is_voiding",
+            )
+        )
+        by_statement_id = {row.statement_id: row for row in related}
         new = []
         for statement, received, statement_id in zip(prepared, statements, ids, strict=True):
-            if statement_id in existing:
-                if not statements_match(existing[statement_id].data, received):
+            if statement_id in by_statement_id:
+                if not statements_match(by_statement_id[statement_id].data, received):
                     raise XAPIError(
                         f"statement {statement_id} is already stored with different content", 409
                     )
@@ -138,12 +153,7 @@ def statements_store(
         voiding_targets = {_target_id(s) for s in new if s["verb"]["id"] == VOIDED_VERB}
         if voiding_targets and not may_void:
             raise XAPIError("these credentials may not void statements", 403)
-        target_rows = {
-            row.statement_id: row
-            for row in Statement.objects.filter(statement_id__in=targets).only(
-                "id", "statement_id", "is_voiding", "university_id", "stored"
-            )
-        }
+        target_rows = {t: by_statement_id[t] for t in targets if t in by_statement_id}
         batch_voiding = {uuid.UUID(s["id"]) for s in new if s["verb"]["id"] == VOIDED_VERB}
         for target in voiding_targets:
             row = target_rows.get(target)
@@ -151,12 +161,18 @@ def statements_store(
                 raise XAPIError(f"statement {target} is a voiding statement and cannot be voided")
             if row is not None and row.university_id != university_id:
                 raise XAPIError(f"statement {target} is outside these credentials' scope", 403)
-        # Statements that arrive after the statement voiding them are voided on arrival.
-        voided_on_arrival = set(
-            Statement.objects.filter(
-                is_voiding=True, target_statement_id__in=new_ids, university_id=university_id
-            ).values_list("target_statement_id", flat=True)
-        ) | (voiding_targets & new_ids)
+        # Stored statements that target one of the new ones: they inherit its keys below,
+        # and a voiding one among them voids it on arrival.
+        referring = [
+            row
+            for row in related
+            if row.target_statement_id in new_ids and row.statement_id not in new_ids
+        ]
+        voided_on_arrival = {
+            row.target_statement_id
+            for row in referring
+            if row.is_voiding and row.university_id == university_id
+        } | (voiding_targets & new_ids)
 
         learner_ids = {learner_id_from_agent(s["actor"]) for s in new} - {None}
         if learner_ids:
@@ -219,9 +235,7 @@ def statements_store(
             for kind, hashed in pairs
         ]
         # Statements stored earlier that target one of the new ones inherit its keys now.
-        for row in Statement.objects.filter(target_statement_id__in=new_ids).exclude(
-            statement_id__in=new_ids
-        ):
+        for row in referring:
             for kind, hashed in key_values[row.target_statement_id]:
                 key_rows.append(
                     StatementKey(statement=row, kind=kind, value_hash=hashed, stored=row.stored)
