@@ -1,11 +1,17 @@
-"""allauth's own OpenID Connect URLs, reached without the university button, read the
-provider's discovery document too: a provider that is down answers a clear page, not a 500."""
+"""allauth's own OpenID Connect and SAML URLs, reached without the university button, read
+the provider's discovery document or metadata too: a provider that is down answers a clear
+page, not a 500. A SAML response whose request Ilm did not make in this browser (replayed,
+stolen, or sent unasked by the IdP) is refused with a clear page, not a bare 403."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 from requests import RequestException
 
 from .adapter import PROVIDER_DOWN, logger, refusal
 
 OIDC_VIEWS = frozenset({"openid_connect_login", "openid_connect_callback"})
+SAML_VIEWS = frozenset({"saml_login", "saml_acs", "saml_finish_acs", "saml_sls", "saml_metadata"})
 
 
 class ProviderUnreachableMiddleware:
@@ -21,5 +27,23 @@ class ProviderUnreachableMiddleware:
             logger.warning(
                 "provider %s unreachable: %r", match.kwargs.get("provider_id"), exception
             )
+            return refusal(request, PROVIDER_DOWN, status=502)
+        if match and match.url_name in SAML_VIEWS:
+            return self._saml(request, match, exception)
+        return None
+
+    def _saml(self, request, match, exception):
+        slug = match.kwargs.get("organization_slug")
+        if isinstance(exception, PermissionDenied) and match.url_name == "saml_finish_acs":
+            logger.warning("SAML response for %s answers no request of this browser", slug)
+            return refusal(
+                request,
+                _(
+                    "The sign-in with your university could not be completed, and nothing "
+                    "was changed. Please start again from the sign-in page."
+                ),
+            )
+        if isinstance(exception, OSError | OneLogin_Saml2_Error | ValueError):
+            logger.warning("SAML provider %s unusable: %r", slug, exception)
             return refusal(request, PROVIDER_DOWN, status=502)
         return None
