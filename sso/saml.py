@@ -9,6 +9,8 @@ metadata URL), Ilm's own entity id as the audience, signed assertions, strict mo
 
 from __future__ import annotations
 
+import base64
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -17,6 +19,20 @@ SAML_PROVIDER = "saml"
 EMAIL_ATTRIBUTE = "urn:oid:0.9.2342.19200300.100.1.3"  # eduPerson/inetOrgPerson `mail`
 NAMEID_PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 METADATA_TIMEOUT = 5  # seconds, like SOCIALACCOUNT_REQUESTS_TIMEOUT
+
+
+def certificate_body(text: str) -> str:
+    """The base64 body of the IdP's X.509 certificate pasted by platform staff, PEM armour
+    and line breaks taken off; `ValueError` if it is not one certificate."""
+    from cryptography import x509
+
+    lines = [line.strip() for line in str(text).strip().splitlines()]
+    body = "".join(line for line in lines if line and not line.startswith("-----"))
+    try:
+        x509.load_der_x509_certificate(base64.b64decode(body, validate=True))
+    except (ValueError, TypeError) as error:
+        raise ValueError("not an X.509 certificate") from error
+    return body
 
 
 def sp_entity_id(code: str) -> str:
@@ -59,6 +75,23 @@ def app_settings(
             "reject_idp_initiated_sso": True,
             "reject_deprecated_algorithm": True,
         },
+    }
+
+
+SAML_FIELDS = ("idp_entity_id", "metadata_url", "sso_url", "slo_url", "x509cert", "email_attribute")
+
+
+def saml_initial(saved: dict) -> dict:
+    """The admin form's SAML fields, read back from a saved `SocialApp.settings`."""
+    idp = saved.get("idp", {})
+    emails = saved.get("attribute_mapping", {}).get("email") or [EMAIL_ATTRIBUTE]
+    return {
+        "idp_entity_id": idp.get("entity_id", ""),
+        "metadata_url": idp.get("metadata_url", ""),
+        "sso_url": idp.get("sso_url", ""),
+        "slo_url": idp.get("slo_url", ""),
+        "x509cert": idp.get("x509cert", ""),
+        "email_attribute": emails[0],
     }
 
 

@@ -34,6 +34,7 @@ def sign_in_save(
     """
     provider_id = f"{PROVIDER_ID_PREFIX}{university.code}"
     app = sign_in.social_app if sign_in else SocialApp(provider=OIDC_PROVIDER)
+    app.provider = OIDC_PROVIDER
     app.provider_id = provider_id
     app.name = university.name
     app.client_id = client_id
