@@ -234,6 +234,9 @@ def test_platform_staff_add_a_saml_idp_in_the_admin(client, db):
     assert sign_in.social_app.settings["idp"]["x509cert"] == certificate_body(PEM)
     edit = client.get(reverse("university_sign_in:edit", args=[sign_in.pk]))
     assert "https://idp.gamma.example/sso" in edit.content.decode()
+    listing = client.get(reverse("university_sign_in:index"))
+    assert listing.status_code == 200
+    assert "Gamma University" in listing.content.decode()
 
 
 def test_a_bad_certificate_is_a_form_error_not_a_500(client, db):

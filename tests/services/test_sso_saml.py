@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
 from accounts.models import User
@@ -106,13 +107,14 @@ def form_of(html: str) -> tuple[str, dict[str, str]]:
     return parser.action, parser.fields
 
 
-def start(browser: requests.Session, live: str) -> requests.Response:
-    """Press "Sign in with Alpha University" on Ilm's sign-in page."""
-    page = browser.get(f"{live}/en/accounts/login/")
+def start(browser: requests.Session, live: str, process: str = "login") -> requests.Response:
+    """Press "Sign in with Alpha University" on Ilm's sign-in page (or, to connect it to the
+    account already signed in, on the account's connections page)."""
+    page = browser.get(f"{live}/en/accounts/{'3rdparty' if process == 'connect' else 'login'}/")
     assert "Sign in with Alpha University" in page.text
     return browser.post(
         f"{live}/en/accounts/university/alpha/",
-        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"], "process": "login"},
+        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"], "process": process},
         allow_redirects=False,
     )
 
@@ -232,6 +234,36 @@ def test_idp_down_answers_clearly_and_creates_nothing(live_server, idp, caplog):
     with caplog.at_level(logging.WARNING, logger="sso"):
         answer = start(requests.Session(), live_server.url)
     refused(answer, caplog, status=502, says="did not answer")
+
+
+def test_a_local_account_with_the_same_email_is_linked_only_after_proof(live_server, idp):
+    alpha_sign_in(idp)
+    local = User.objects.create_user("aziz@alpha.example", password="local-pass-1")
+    EmailAddress.objects.create(user=local, email=local.email, verified=True, primary=True)
+
+    stranger = requests.Session()
+    sign_in(stranger, live_server.url, AZIZ)
+    assert not SocialAccount.objects.exists()
+    assert not Membership.objects.filter(user=local).exists()
+    assert stranger.get(f"{live_server.url}/en/accounts/email/", allow_redirects=False).is_redirect
+
+    # The owner signs in with the local password, then connects the university account.
+    owner = requests.Session()
+    owner.get(f"{live_server.url}/en/accounts/login/")
+    assert owner.post(
+        f"{live_server.url}/en/accounts/login/",
+        data={
+            "csrfmiddlewaretoken": owner.cookies["csrftoken"],
+            "login": "aziz@alpha.example",
+            "password": "local-pass-1",
+        },
+    ).ok
+    fields = at_idp(owner, start(owner, live_server.url, process="connect"), AZIZ)
+    post_to_ilm(owner, live_server.url, fields)
+
+    assert SocialAccount.objects.get().user == local
+    membership = Membership.objects.get(user=local)
+    assert (membership.university.code, membership.student_number) == ("alpha", "S-1001")
 
 
 def test_metadata_names_what_university_it_must_paste(live_server, idp):
