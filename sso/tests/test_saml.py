@@ -258,3 +258,26 @@ def test_the_metadata_is_published_per_university(client, alpha):
     assert "/en/accounts/saml/alpha/acs/" in text
     assert "http://ilm.example.org/en/accounts/saml/alpha/acs/" in text
     assert client.get("/en/accounts/saml/nowhere/metadata/").status_code == 404
+
+
+def test_an_unverifiable_logout_message_answers_a_clear_page(client, alpha, caplog):
+    answer = client.get(
+        "/en/accounts/saml/alpha/sls/",
+        {"SAMLResponse": "bm90IHNhbWw="},
+        HTTP_HOST="ilm.example.org",
+    )
+    assert answer.status_code == 400
+    assert "could not be verified" in answer.content.decode()
+
+
+@pytest.mark.parametrize("garbage", ["bm90IHNhbWw=", "%%%", "PHNhbWw+PC9zYW1sPg=="])
+def test_a_response_that_is_not_saml_answers_a_clear_page(client, alpha, garbage):
+    host = {"HTTP_HOST": "ilm.example.org"}
+    answer = client.post(
+        "/en/accounts/saml/alpha/acs/", {"SAMLResponse": garbage}, follow=True, **host
+    )
+    assert answer.status_code == 400
+    assert "could not be completed" in answer.content.decode()
+    logout = client.get("/en/accounts/saml/alpha/sls/", {"SAMLResponse": garbage}, **host)
+    assert logout.status_code == 400
+    assert "could not be verified" in logout.content.decode()
