@@ -47,7 +47,7 @@ help: ## List the targets
 # --- Environment --------------------------------------------------------------------------
 
 .PHONY: install
-install: $(INSTALL_STAMP) npm h5p-player fonts ## Create .venv (Python from .python-version), pinned deps, fonts
+install: $(INSTALL_STAMP) npm h5p-player fonts saml-tools ## Create .venv (Python from .python-version), pinned deps, fonts
 
 .PHONY: h5p-player
 h5p-player: $(INSTALL_STAMP) npm ## Copy the pinned h5p-standalone player into static files
@@ -99,6 +99,18 @@ fonts: ## Install the fonts certificate PDFs embed (Noto Sans, Noto Sans CJK SC)
 		"and HarfBuzz's libharfbuzz-subset (Debian: $(FONT_PACKAGES))."; exit 1; }; \
 	echo "apt-get install $(FONT_PACKAGES)"; \
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $(FONT_PACKAGES)
+
+# The test SAML identity provider (sso/tests/saml_idp, ADR 0059) signs with pysaml2, which
+# runs Debian's `xmlsec1` program. Ilm itself needs no system package for SAML: the xmlsec
+# wheel carries libxmlsec1. Installed with apt only when missing.
+SAML_PACKAGES ?= xmlsec1
+
+.PHONY: saml-tools
+saml-tools: ## Install the xmlsec1 program the SAML sign-in tests' IdP signs with, when missing
+	@command -v xmlsec1 >/dev/null && exit 0; \
+	command -v apt-get >/dev/null || { echo "Install xmlsec1 (Debian: $(SAML_PACKAGES))."; exit 1; }; \
+	echo "apt-get install $(SAML_PACKAGES)"; \
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $(SAML_PACKAGES)
 
 # --- Running ------------------------------------------------------------------------------
 

@@ -26,11 +26,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 from requests import RequestException
 
 from accounts.adapter import AccountAdapter
 
-from .claims import ClaimsError, Identity, identity_from_claims, merged_claims
+from . import saml
+from .claims import ClaimsError, Identity, claims_for, identity_from_claims
+from .saml import SAML_PROVIDER
 from .selectors import sign_in_for_provider
 from .services import identity_apply, identity_check
 
@@ -57,7 +60,9 @@ def _identity(request, sociallogin: SocialLogin):
             refusal(request, _("This sign-in is not set up for any university."))
         )
     try:
-        identity = identity_from_claims(merged_claims(sociallogin.account.extra_data), sign_in)
+        identity = identity_from_claims(
+            claims_for(sign_in, sociallogin.account.extra_data), sign_in
+        )
     except ClaimsError as error:
         logger.warning("sign-in refused for %s: %s", sign_in.provider_id, error)
         raise ImmediateHttpResponse(refusal(request, error.message)) from error
@@ -67,6 +72,12 @@ def _identity(request, sociallogin: SocialLogin):
 class SignInAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin: SocialLogin) -> None:
         sign_in, identity = _identity(request, sociallogin)
+        if sign_in.protocol == SAML_PROVIDER:
+            # SAML has no `email_verified`: the university's signed assertion vouches for the
+            # address of its own member (email authentication stays off, so this links
+            # nothing; it only spares a new account a confirmation email).
+            for address in sociallogin.email_addresses:
+                address.verified = True
         if sociallogin.is_existing:
             user = sociallogin.user
         elif sociallogin.state.get("process") == "connect":
@@ -94,7 +105,7 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         if sign_in is not None:
             try:
                 identity = identity_from_claims(
-                    merged_claims(sociallogin.account.extra_data), sign_in
+                    claims_for(sign_in, sociallogin.account.extra_data), sign_in
                 )
             except ClaimsError:
                 return user  # refused in pre_social_login before anything is saved
@@ -113,7 +124,11 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         self, request, provider, error=None, exception=None, extra_context=None
     ) -> None:
         logger.warning(
-            "sign-in through %s failed: %s %r", getattr(provider, "id", provider), error, exception
+            "sign-in through %s failed: %s %r %s",
+            getattr(getattr(provider, "app", None), "provider_id", provider),
+            error,
+            exception,
+            (extra_context or {}).get("saml_last_error_reason", ""),
         )
         if isinstance(exception, RequestException):
             raise ImmediateHttpResponse(refusal(request, PROVIDER_DOWN, status=502))
@@ -130,7 +145,9 @@ def identity_for_connected_account(sociallogin: SocialLogin) -> tuple | None:
     if sign_in is None:
         return None
     try:
-        return sign_in, identity_from_claims(merged_claims(sociallogin.account.extra_data), sign_in)
+        return sign_in, identity_from_claims(
+            claims_for(sign_in, sociallogin.account.extra_data), sign_in
+        )
     except ClaimsError:
         return None
 
@@ -145,6 +162,8 @@ class SignInAccountAdapter(AccountAdapter):
         sign_in = sign_in_for_provider(provider_id) if provider_id else None
         if sign_in is None:
             return local
+        if sign_in.protocol == SAML_PROVIDER:
+            return self._saml_logout_url(request, sign_in, local)
         try:
             config = OpenIDConnectOAuth2Adapter(request, provider_id).openid_config
         except (RequestException, ValueError):
@@ -158,6 +177,14 @@ class SignInAccountAdapter(AccountAdapter):
             {"client_id": sign_in.social_app.client_id, "post_logout_redirect_uri": back}
         )
         return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+    def _saml_logout_url(self, request, sign_in, local: str) -> str:
+        try:
+            url = saml.logout_url(request, sign_in, request.build_absolute_uri(reverse("landing")))
+        except (OSError, OneLogin_Saml2_Error, ValueError) as error:
+            logger.warning("no single logout for %s: %r", sign_in.provider_id, error)
+            return local
+        return url or local
 
 
 __all__ = ["Identity", "SignInAccountAdapter", "SignInAdapter"]

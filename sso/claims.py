@@ -43,6 +43,33 @@ def merged_claims(extra_data: Mapping) -> dict:
     return claims
 
 
+def saml_claims(attributes: Mapping, *, lists: frozenset[str] = frozenset()) -> dict:
+    """A SAML attribute statement (name -> list of values, as python3-saml reads it) as
+    claims: an attribute with one value is that value, except those in `lists` (groups),
+    which stay lists. An attribute sent with several values is kept as a list, so a
+    student number or name sent twice is unusable rather than silently the first."""
+    claims: dict = {}
+    for name, values in attributes.items():
+        if not isinstance(name, str) or not isinstance(values, list | tuple):
+            continue
+        if name in lists:
+            claims[name] = list(values)
+        elif len(values) == 1:
+            claims[name] = values[0]
+        elif values:
+            claims[name] = list(values)
+    return claims
+
+
+def claims_for(sign_in, extra_data: Mapping) -> dict:
+    """The claims of a sign-in, whatever the protocol that carried them."""
+    if not isinstance(extra_data, Mapping):
+        return {}
+    if sign_in.protocol == "saml":
+        return saml_claims(extra_data, lists=frozenset({sign_in.roles_claim}))
+    return merged_claims(extra_data)
+
+
 def _text(value, limit: int) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)

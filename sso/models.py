@@ -75,3 +75,8 @@ class UniversitySignIn(models.Model):
     @property
     def provider_id(self) -> str:
         return self.social_app.provider_id
+
+    @property
+    def protocol(self) -> str:
+        """allauth's provider: `openid_connect` or `saml` (ADR 0059)."""
+        return self.social_app.provider

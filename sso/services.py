@@ -11,6 +11,7 @@ from universities.services import membership_grant, membership_revoke
 
 from .claims import ClaimsError, Identity
 from .models import PROVIDER_ID_PREFIX, UniversitySignIn
+from .saml import SAML_PROVIDER, app_settings
 
 OIDC_PROVIDER = "openid_connect"
 STAFF_ROLES = (Role.INSTRUCTOR, Role.REGISTRAR)
@@ -33,12 +34,17 @@ def sign_in_save(
     """
     provider_id = f"{PROVIDER_ID_PREFIX}{university.code}"
     app = sign_in.social_app if sign_in else SocialApp(provider=OIDC_PROVIDER)
+    app.provider = OIDC_PROVIDER
     app.provider_id = provider_id
     app.name = university.name
     app.client_id = client_id
     if secret or not app.secret:
         app.secret = secret
     app.settings = {**(app.settings or {}), "server_url": server_url.rstrip("/")}
+    return _save(app, university, sign_in, settings)
+
+
+def _save(app, university, sign_in, settings) -> UniversitySignIn:
     app.full_clean()
     app.save()
     sign_in = sign_in or UniversitySignIn(university=university, social_app=app)
@@ -49,6 +55,43 @@ def sign_in_save(
     sign_in.full_clean()
     sign_in.save()
     return sign_in
+
+
+@transaction.atomic
+def saml_sign_in_save(
+    *,
+    university: University,
+    idp_entity_id: str,
+    sso_url: str = "",
+    slo_url: str = "",
+    x509cert: str = "",
+    metadata_url: str = "",
+    email_attribute: str = "",
+    sign_in: UniversitySignIn | None = None,
+    **settings,
+) -> UniversitySignIn:
+    """Give `university` a SAML 2.0 identity provider, or change the one it has (ADR 0059).
+
+    Either `metadata_url` or `sso_url` with the IdP's `x509cert` says where the IdP is and
+    which key signs its assertions. allauth finds the app by `client_id`, the university code.
+    """
+    app = sign_in.social_app if sign_in else SocialApp()
+    app.provider = SAML_PROVIDER
+    app.provider_id = f"{PROVIDER_ID_PREFIX}{university.code}"
+    app.name = university.name
+    app.client_id = university.code
+    app.secret = ""
+    extra = {"email_attribute": email_attribute} if email_attribute else {}
+    app.settings = app_settings(
+        code=university.code,
+        idp_entity_id=idp_entity_id,
+        sso_url=sso_url,
+        slo_url=slo_url,
+        x509cert=x509cert,
+        metadata_url=metadata_url,
+        **extra,
+    )
+    return _save(app, university, sign_in, settings)
 
 
 def identity_check(*, user, sign_in: UniversitySignIn, identity: Identity) -> None:

@@ -14,7 +14,8 @@ from universities.access import is_platform_staff
 
 from .forms import ProviderFieldsMixin
 from .models import UniversitySignIn
-from .services import sign_in_save
+from .saml import SAML_FIELDS, SAML_PROVIDER, saml_initial
+from .services import saml_sign_in_save, sign_in_save
 
 SETTING_FIELDS = [
     "student_number_claim",
@@ -49,10 +50,12 @@ class UniversitySignInForm(ProviderFieldsMixin, WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             app = self.instance.social_app
-            self.initial.setdefault("server_url", app.settings.get("server_url", ""))
-            self.initial.setdefault("client_id", app.client_id)
-        else:
-            self.fields["secret"].required = True
+            self.initial.setdefault("protocol", app.provider)
+            if app.provider == SAML_PROVIDER:
+                self.initial.update(saml_initial(app.settings))
+            else:
+                self.initial.setdefault("server_url", app.settings.get("server_url", ""))
+                self.initial.setdefault("client_id", app.client_id)
 
     def _post_clean(self):
         # The SocialApp is written by the service, so the model is checked without it.
@@ -64,6 +67,16 @@ class UniversitySignInForm(ProviderFieldsMixin, WagtailAdminModelForm):
             self._update_errors(error)
 
     def save(self, commit=True):
+        data = self.cleaned_data
+        settings = {field: data[field] for field in SETTING_FIELDS}
+        existing = self.instance if self.instance.pk else None
+        if data["protocol"] == SAML_PROVIDER:
+            return saml_sign_in_save(
+                university=data["university"],
+                sign_in=existing,
+                **{field: data.get(field, "") for field in SAML_FIELDS},
+                **settings,
+            )
         return sign_in_save(
             university=self.cleaned_data["university"],
             server_url=self.cleaned_data["server_url"],
@@ -83,7 +96,13 @@ class UniversitySignInViewSet(ModelViewSet):
     add_to_admin_menu = True
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_display = ["university", "role_source", "local_passwords_allowed"]
+    list_display = ["university", "protocol", "role_source", "local_passwords_allowed"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No history or usage pages are routed (below): the edit page must not link to them.
+        return super().get_common_view_kwargs(
+            **{"history_url_name": None, "usage_url_name": None, **kwargs}
+        )
 
     def get_form_class(self, for_update=False):
         return UniversitySignInForm

@@ -145,6 +145,8 @@ DEFAULT_KWARGS: dict[str, Callable] = {
     "page_id": lambda fx: fx.draft_lesson_a.pk,
     "parent_page_id": lambda fx: fx.course_a.pk,
     "code": lambda fx: fx.a.code,
+    # allauth's SAML "organization slug": a university code (A has no SAML sign-in).
+    "organization_slug": lambda fx: fx.a.code,
     "image_id": lambda fx: fx.image_a.pk,
     "document_id": lambda fx: fx.document_a.pk,
     "doc_id": lambda fx: fx.document_a.pk,
@@ -385,6 +387,13 @@ ROWS: dict[str, Row] = {
     # allauth's OpenID Connect endpoints for a provider id no university has: not found.
     "openid_connect_login": public(DENIED),
     "openid_connect_callback": public(DENIED),
+    # allauth's SAML endpoints (ADR 0059) for a university without a SAML IdP: not found.
+    # The ACS only keeps what was posted and redirects to its finishing step, which checks.
+    "saml_acs": public(REDIRECT),
+    "saml_finish_acs": public(DENIED),
+    "saml_sls": public(DENIED),
+    "saml_metadata": public(DENIED),
+    "saml_login": public(DENIED),
     # The signed-in person's own connected accounts; the connect-or-sign-up steps.
     "socialaccount_connections": login_required(),
     "socialaccount_signup": public(REDIRECT, LOGIN),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -172,10 +173,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 # logs in through allauth too (WAGTAILADMIN_LOGIN_URL), so one limit guards both.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
-# University sign-in (ADR 0053): one OpenID Connect SocialApp per university (`uni-<code>`),
-# configured by platform staff in the admin; accounts are created on first sign-in. An
-# existing account with the same email is never signed in or linked by email alone: its owner
-# signs in first and connects the university account.
+# University sign-in (ADR 0053; SAML: ADR 0059): one OpenID Connect or SAML SocialApp per
+# university (`uni-<code>`), configured by platform staff in the admin; accounts are created
+# on first sign-in. An existing account with the same email is never signed in or linked by
+# email alone: its owner signs in first and connects the university account.
 SOCIALACCOUNT_ADAPTER = "sso.adapter.SignInAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
