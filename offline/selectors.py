@@ -27,6 +27,10 @@ class OfflineLesson:
     id: int
     title: str
     url: str
+    # The lesson holds interactive (H5P) activities: their player runs in a sandboxed frame
+    # with an opaque origin, which no service worker controls, so they play only online
+    # (ADR 0061). The rest of the lesson is saved as usual.
+    needs_connection: bool = False
 
 
 @dataclass
@@ -41,12 +45,19 @@ class OfflineManifest:
     pages: list[str] = field(default_factory=list)  # course page, lessons, the queued page
     size_bytes: int = 0
 
+    @property
+    def lessons_needing_connection(self) -> list[OfflineLesson]:
+        return [lesson for lesson in self.lessons if lesson.needs_connection]
+
     def as_json(self) -> dict:
         return {
             "course": self.course_id,
             "title": self.course_title,
             "version": self.version,
-            "lessons": [{"id": x.id, "title": x.title, "url": x.url} for x in self.lessons],
+            "lessons": [
+                {"id": x.id, "title": x.title, "url": x.url, "needs_connection": x.needs_connection}
+                for x in self.lessons
+            ],
             "urls": [*self.pages, *self.images],
             "size": self.size_bytes,
         }
@@ -58,6 +69,14 @@ def _images_of(lesson: LessonPage) -> list:
         for block in lesson.body
         if block.block_type == "image" and block.value.get("image") is not None
     ]
+
+
+def _has_activities(lesson: LessonPage) -> bool:
+    # A block that declares `activity_id` is an interactive activity (learning's own rule).
+    return any(
+        hasattr(block.block, "activity_id") and block.block.activity_id(block.value)
+        for block in lesson.body
+    )
 
 
 def _file_size(rendition) -> int:
@@ -88,7 +107,14 @@ def course_offline_manifest(course: CoursePage, enrollment: Enrollment) -> Offli
         lesson = by_id.get(entry.page.pk)
         if lesson is None:
             continue
-        manifest.lessons.append(OfflineLesson(id=lesson.pk, title=lesson.title, url=lesson.url))
+        manifest.lessons.append(
+            OfflineLesson(
+                id=lesson.pk,
+                title=lesson.title,
+                url=lesson.url,
+                needs_connection=_has_activities(lesson),
+            )
+        )
         manifest.pages.append(lesson.url)
         manifest.size_bytes += PAGE_OVERHEAD_BYTES + len(lesson.body.raw_data.__repr__())
         digest.update(f"|{lesson.pk}:{lesson.live_revision_id}".encode())
