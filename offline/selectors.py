@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from courses.models import CoursePage, LessonPage
 from courses.selectors import current_locale
+from h5p.media_origin import media_origin
 from learning.models import Enrollment
 from learning.pages import course_outline_entries
 
@@ -27,9 +28,9 @@ class OfflineLesson:
     id: int
     title: str
     url: str
-    # The lesson holds interactive (H5P) activities: their player runs in a sandboxed frame
-    # with an opaque origin, which no service worker controls, so they play only online
-    # (ADR 0061). The rest of the lesson is saved as usual.
+    # The lesson holds interactive (H5P) activities and no H5P origin is configured: their
+    # player then runs in a sandboxed frame with an opaque origin, which no service worker
+    # controls, so they play only online (ADR 0061). The rest of the lesson is saved.
     needs_connection: bool = False
 
 
@@ -93,6 +94,7 @@ def course_offline_manifest(course: CoursePage, enrollment: Enrollment) -> Offli
     copy can tell it is out of date.
     """
     locale = current_locale()
+    activities_kept = bool(media_origin())  # the H5P origin's worker keeps them (ADR 0061)
     entries = [e for e in course_outline_entries(enrollment.outline, locale) if e.page]
     lessons = LessonPage.objects.live().filter(pk__in=[e.page.pk for e in entries])
     by_id = {lesson.pk: lesson for lesson in lessons}
@@ -112,7 +114,7 @@ def course_offline_manifest(course: CoursePage, enrollment: Enrollment) -> Offli
                 id=lesson.pk,
                 title=lesson.title,
                 url=lesson.url,
-                needs_connection=_has_activities(lesson),
+                needs_connection=not activities_kept and _has_activities(lesson),
             )
         )
         manifest.pages.append(lesson.url)

@@ -33,3 +33,14 @@ def client_as(learner):
     client = Client()
     client.force_login(learner)
     return client
+
+
+def test_with_an_h5p_origin_activities_are_saved_too(settings, university, tiny_content):  # noqa: F811
+    settings.ILM_H5P_ORIGIN = "http://h5p.testserver"
+    setup = lesson_with_activity(university, tiny_content)
+    client = Client()
+    client.force_login(setup.learner)
+    page = client.get(reverse("offline:course", args=[setup.course.pk])).content.decode()
+    assert "need a connection" not in page
+    manifest = client.get(reverse("offline:manifest", args=[setup.course.pk])).json()
+    assert [lesson["needs_connection"] for lesson in manifest["lessons"]] == [False]
