@@ -26,6 +26,7 @@ from .grading import (
     attempts_left,
     grading_of,
 )
+from .media_origin import media_origin
 from .selectors import LESSON_PAGE_ATTEMPTS, activity_standing, attempts_for_learner
 from .viewsets import h5p_content_chooser_viewset
 
@@ -136,8 +137,12 @@ class H5PActivityBlock(blocks.StructBlock):
         if context["playable"]:
             lesson_id = getattr(page, "pk", None)
             token = play_token_issue(user=user, content=content, lesson_id=lesson_id)
+            # On the H5P origin when one is configured (ADR 0061), else on the site itself.
+            context["own_origin"] = bool(media_origin())
             context["play_url"] = (
-                reverse("h5p:play", kwargs={"content_uuid": content.uuid}) + f"?token={token}"
+                media_origin()
+                + reverse("h5p:play", kwargs={"content_uuid": content.uuid})
+                + f"?token={token}"
             )
             context["statements_url"] = (
                 reverse(

@@ -19,6 +19,7 @@ urlpatterns = [
     path(
         "play/<uuid:content_uuid>/<str:token>/<path:path>", views.package_file, name="package_file"
     ),
+    path("keep-sw.js", views.keep_worker, name="keep_worker"),
     path("libraries/", views.library_file, {"folder": "", "path": ""}, name="libraries_root"),
     path("libraries/<str:folder>/<path:path>", views.library_file, name="library_file"),
     path(

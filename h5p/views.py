@@ -11,15 +11,16 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +30,7 @@ from .access import (
     lesson_activity_for_learner,
     play_grant_from_token,
 )
+from .media_origin import is_media_request, site_origin
 from .models import H5PLibrary, H5PUserData
 from .saved_state import h5p_user_data_save
 from .services import H5PError, h5p_statement_record
@@ -44,13 +46,27 @@ LIBRARY_FOLDER = re.compile(r"^(?P<name>[\w.-]{1,255})-(?P<major>\d{1,5})\.(?P<m
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 # For the player page. H5P core writes its iframe with inline script, hence 'unsafe-inline';
 # the sandbox (opaque origin) is what keeps that script away from the learner's session.
-PLAYER_CSP = (
-    "sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox; "
+PLAYER_POLICY = (
     "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; "
     "font-src 'self' data:; connect-src 'self'; frame-src 'self'; child-src 'self'; "
-    "frame-ancestors 'self'; base-uri 'self'; form-action 'none'"
+    "worker-src 'self'; base-uri 'self'; form-action 'none'; "
 )
+PLAYER_CSP = (
+    "sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox; "
+    + PLAYER_POLICY
+    + "frame-ancestors 'self'"
+)
+
+
+def media_player_csp() -> str:
+    """On the H5P origin (ADR 0061) the player keeps that origin, so its service worker can
+    keep it offline; only the learner's pages may frame it."""
+    return (
+        "sandbox allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox; "
+        + PLAYER_POLICY
+        + f"frame-ancestors {site_origin()}"
+    )
 
 
 def _harden(response: HttpResponse, csp: str) -> HttpResponse:
@@ -76,9 +92,9 @@ def _file_response(request, path, *, cache: str) -> HttpResponse:
 
 
 @require_GET
-@xframe_options_sameorigin
 def play(request, content_uuid):
     """The player page, loaded in the lesson's sandboxed iframe."""
+    own_origin = is_media_request(request)
     token = request.GET.get("token", "")
     grant = play_grant_from_token(token, content_uuid)
     content = content_for_grant(grant)
@@ -109,7 +125,9 @@ def play(request, content_uuid):
             .replace("DATA_TYPE", ":dataType")
             .replace("SUB_CONTENT_ID", ":subContentId")
         },
-        "parentOrigin": f"{request.scheme}://{request.get_host()}",
+        "parentOrigin": site_origin() if own_origin else f"{request.scheme}://{request.get_host()}",
+        # On the H5P origin a service worker keeps the player for offline use (ADR 0061).
+        "keepWorker": reverse("h5p:keep_worker") if own_origin else "",
         # H5P reads saved state synchronously when the activity starts, so it is handed over
         # here rather than fetched: {subContentId: {dataType: data}}.
         "contentUserData": _preloaded_user_data(grant.user_id, content),
@@ -120,7 +138,26 @@ def play(request, content_uuid):
         {"config": config, "content": content, "main_js": static("h5p/player/main.bundle.js")},
     )
     response["Cache-Control"] = "private, no-store"
+    if own_origin:
+        # Framed cross-origin by the learner's pages: CSP frame-ancestors names them, and
+        # X-Frame-Options (which cannot name another origin) is left off.
+        response.xframe_options_exempt = True
+        return _harden(response, media_player_csp())
+    response["X-Frame-Options"] = "SAMEORIGIN"
     return _harden(response, PLAYER_CSP)
+
+
+@require_GET
+def keep_worker(request):
+    """The service worker of the H5P origin, which keeps saved activities (ADR 0061). Served
+    only there: on the site, /sw.js is the worker."""
+    if not is_media_request(request):
+        raise Http404
+    path = finders.find("h5p/keep-sw.js")
+    response = HttpResponse(Path(path).read_bytes(), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/h5p/"
+    response["Cache-Control"] = "no-cache"
+    return _harden(response, "default-src 'self'")
 
 
 def _preloaded_user_data(user_id: int, content) -> dict[str, dict[str, str]]:
@@ -134,6 +171,9 @@ def _preloaded_user_data(user_id: int, content) -> dict[str, dict[str, str]]:
 @require_GET
 def package_file(request, content_uuid, token, path):
     """h5p.json and the files under content/ of one content, for a player holding a grant."""
+    if request.headers.get("Service-Worker"):
+        # A package's script must never become a service worker on the H5P origin.
+        raise Http404
     grant = play_grant_from_token(token, content_uuid)
     content = content_for_grant(grant)
     if path != "h5p.json" and not path.startswith("content/"):
@@ -149,6 +189,8 @@ def package_file(request, content_uuid, token, path):
 @require_GET
 def library_file(request, folder, path):
     """A file of an installed library. Libraries hold no learner data, so no grant is needed."""
+    if request.headers.get("Service-Worker"):
+        raise Http404
     match = LIBRARY_FOLDER.match(folder)
     library = (
         H5PLibrary.objects.filter(

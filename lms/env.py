@@ -69,6 +69,10 @@ CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 # Printed in certificates and their QR codes: the public https origin in production.
 SITE_URL = _text("SITE_URL", "http://127.0.0.1:8000")
 DEMO_MODE = _bool("DEMO_MODE", False)
+# The origin (scheme://host[:port]) of a host name that serves only H5P activities, so they
+# can play offline (ADR 0061): the same server under another name, never covered by the
+# session cookie. Empty: activities play in an opaque-origin sandbox, online only.
+ILM_H5P_ORIGIN = _text("ILM_H5P_ORIGIN", "")
 
 # --- Storage -------------------------------------------------------------------------------
 DATABASE_URL = _text("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")

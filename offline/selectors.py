@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from courses.models import CoursePage, LessonPage
 from courses.selectors import current_locale
+from h5p.media_origin import media_origin
 from learning.models import Enrollment
 from learning.pages import course_outline_entries
 
@@ -27,6 +28,10 @@ class OfflineLesson:
     id: int
     title: str
     url: str
+    # The lesson holds interactive (H5P) activities and no H5P origin is configured: their
+    # player then runs in a sandboxed frame with an opaque origin, which no service worker
+    # controls, so they play only online (ADR 0061). The rest of the lesson is saved.
+    needs_connection: bool = False
 
 
 @dataclass
@@ -41,12 +46,19 @@ class OfflineManifest:
     pages: list[str] = field(default_factory=list)  # course page, lessons, the queued page
     size_bytes: int = 0
 
+    @property
+    def lessons_needing_connection(self) -> list[OfflineLesson]:
+        return [lesson for lesson in self.lessons if lesson.needs_connection]
+
     def as_json(self) -> dict:
         return {
             "course": self.course_id,
             "title": self.course_title,
             "version": self.version,
-            "lessons": [{"id": x.id, "title": x.title, "url": x.url} for x in self.lessons],
+            "lessons": [
+                {"id": x.id, "title": x.title, "url": x.url, "needs_connection": x.needs_connection}
+                for x in self.lessons
+            ],
             "urls": [*self.pages, *self.images],
             "size": self.size_bytes,
         }
@@ -58,6 +70,14 @@ def _images_of(lesson: LessonPage) -> list:
         for block in lesson.body
         if block.block_type == "image" and block.value.get("image") is not None
     ]
+
+
+def _has_activities(lesson: LessonPage) -> bool:
+    # A block that declares `activity_id` is an interactive activity (learning's own rule).
+    return any(
+        hasattr(block.block, "activity_id") and block.block.activity_id(block.value)
+        for block in lesson.body
+    )
 
 
 def _file_size(rendition) -> int:
@@ -74,6 +94,7 @@ def course_offline_manifest(course: CoursePage, enrollment: Enrollment) -> Offli
     copy can tell it is out of date.
     """
     locale = current_locale()
+    activities_kept = bool(media_origin())  # the H5P origin's worker keeps them (ADR 0061)
     entries = [e for e in course_outline_entries(enrollment.outline, locale) if e.page]
     lessons = LessonPage.objects.live().filter(pk__in=[e.page.pk for e in entries])
     by_id = {lesson.pk: lesson for lesson in lessons}
@@ -88,7 +109,14 @@ def course_offline_manifest(course: CoursePage, enrollment: Enrollment) -> Offli
         lesson = by_id.get(entry.page.pk)
         if lesson is None:
             continue
-        manifest.lessons.append(OfflineLesson(id=lesson.pk, title=lesson.title, url=lesson.url))
+        manifest.lessons.append(
+            OfflineLesson(
+                id=lesson.pk,
+                title=lesson.title,
+                url=lesson.url,
+                needs_connection=not activities_kept and _has_activities(lesson),
+            )
+        )
         manifest.pages.append(lesson.url)
         manifest.size_bytes += PAGE_OVERHEAD_BYTES + len(lesson.body.raw_data.__repr__())
         digest.update(f"|{lesson.pk}:{lesson.live_revision_id}".encode())

@@ -453,6 +453,7 @@ ROWS.update(
         # wallets/tests/test_offer_page.py): a forged id is 404 to everyone, staff included.
         "wallets:offer": login_required(ok=set()),
         # H5P playback: everything is keyed by content uuid and a token.
+        "h5p:keep_worker": public(DENIED),  # served only on the H5P origin (ADR 0061)
         "h5p:libraries_root": public(DENIED),
         "h5p:library_file": public(DENIED),
         "h5p:package_file": public(DENIED),

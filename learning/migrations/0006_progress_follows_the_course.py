@@ -1,33 +1,38 @@
 from django.db import migrations, models
+from django.db.models import Count, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 
 def count_against_the_course_as_it_is(apps, schema_editor):
     # Before ADR 0042 a completed or withdrawn enrollment kept the lesson counts of the day it
     # stopped, so a course that grew later still read 100%. Count them against the active
-    # lessons now, as every other enrollment already is.
+    # lessons now, as every other enrollment already is: one UPDATE for all of them, whatever
+    # their number (the counts are subqueries per row, worked out by the database).
     Enrollment = apps.get_model("learning", "Enrollment")
     OutlineLesson = apps.get_model("learning", "OutlineLesson")
     LessonProgress = apps.get_model("learning", "LessonProgress")
-    active: dict = {}
-    for outline_id, key in OutlineLesson.objects.filter(is_active=True).values_list(
-        "outline_id", "lesson_key"
-    ):
-        active.setdefault(outline_id, set()).add(key)
-    stale = Enrollment.objects.exclude(status="active").only(
-        "pk", "outline_id", "lessons_completed", "lessons_total"
-    )
-    for enrollment in stale.iterator(chunk_size=500):
-        keys = active.get(enrollment.outline_id, set())
-        done = set(
-            LessonProgress.objects.filter(enrollment_id=enrollment.pk).values_list(
-                "lesson_key", flat=True
+    active = OutlineLesson.objects.filter(outline_id=OuterRef("outline_id"), is_active=True)
+    total = active.order_by().values("outline_id").annotate(n=Count("pk")).values("n")
+    done = (
+        LessonProgress.objects.filter(enrollment_id=OuterRef("pk"))
+        .filter(
+            Exists(
+                OutlineLesson.objects.filter(
+                    outline_id=OuterRef(OuterRef("outline_id")),
+                    is_active=True,
+                    lesson_key=OuterRef("lesson_key"),
+                )
             )
         )
-        total, completed = len(keys), len(keys & done)
-        if (total, completed) != (enrollment.lessons_total, enrollment.lessons_completed):
-            Enrollment.objects.filter(pk=enrollment.pk).update(
-                lessons_total=total, lessons_completed=completed
-            )
+        .order_by()
+        .values("enrollment_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Enrollment.objects.exclude(status="active").update(
+        lessons_total=Coalesce(Subquery(total), Value(0)),
+        lessons_completed=Coalesce(Subquery(done), Value(0)),
+    )
 
 
 class Migration(migrations.Migration):

@@ -16,6 +16,8 @@ DEBUG = env.DEBUG
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"] if env.ALLOWED_HOSTS is None else env.ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
 SITE_URL = env.SITE_URL.rstrip("/")
+# H5P activities on their own cookieless origin, so they can play offline (ADR 0061).
+ILM_H5P_ORIGIN = env.ILM_H5P_ORIGIN.rstrip("/")
 # Issuer signing keys are sealed with this key-encryption key (urlsafe base64 of 32 bytes) or
 # the one in the file named by ILM_KEY_ENCRYPTION_KEY_FILE, read when a key is used (see
 # certificates/keys.py). Give it only to the processes that sign.
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "lms.admin_csp.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "h5p.media_origin.MediaOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.locale.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -396,6 +399,8 @@ SECURE_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'self'"],
 }
+if ILM_H5P_ORIGIN:  # lesson pages frame the H5P player from its own origin
+    SECURE_CSP["frame-src"] = ["'self'", ILM_H5P_ORIGIN]
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # No staff email hashes sent to a third party (and the CSP would block the images anyway).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -27,6 +27,15 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL.")
 if not CELERY_BROKER_URL:  # noqa: F405
     raise ImproperlyConfigured("Set CELERY_BROKER_URL: production runs a real Celery worker.")
+# H5P's own origin (ADR 0061) is safe only on another host name than the site's, over HTTPS;
+# the `__Host-` cookies below never reach another host.
+if ILM_H5P_ORIGIN and (  # noqa: F405
+    not ILM_H5P_ORIGIN.startswith("https://")  # noqa: F405
+    or ILM_H5P_ORIGIN.split("://", 1)[1] == SITE_URL.split("://", 1)[-1]  # noqa: F405
+):
+    raise ImproperlyConfigured(
+        "ILM_H5P_ORIGIN must be an https:// origin on another host name than SITE_URL."
+    )
 
 SECURE_SSL_REDIRECT = env.SECURE_SSL_REDIRECT
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -33,6 +33,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Host names of one site for the live server (test_offline_h5p: the site and the H5P
+    # origin are two hosts of `ilm.localhost`, same-site but cross-origin, as in production).
+    "--host-resolver-rules=MAP *.ilm.localhost 127.0.0.1",
 ]
 AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT_DIR = Path(settings.BASE_DIR) / "test-output" / "browser"

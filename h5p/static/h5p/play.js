@@ -23,6 +23,31 @@
     post({ type: 'ilm-h5p:resize', height: Math.ceil(container.getBoundingClientRect().height) });
   };
 
+  // On the H5P origin (ADR 0061) a service worker keeps this activity for offline use: once
+  // the activity has loaded, it is asked to fetch and keep every file this page used, and
+  // the lesson page is told when that is done.
+  var worker = null;
+  if (config.keepWorker && navigator.serviceWorker) {
+    worker = navigator.serviceWorker.register(config.keepWorker, { scope: '/h5p/' })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .catch(function () { return null; });
+  }
+  var keep = function () {
+    if (!worker) { return; }
+    worker.then(function (registration) {
+      if (!registration || !registration.active) { return; }
+      var urls = [window.location.href].concat(
+        performance.getEntriesByType('resource').map(function (entry) { return entry.name; })
+      ).filter(function (url) { return url.indexOf(window.location.origin + '/') === 0; });
+      navigator.serviceWorker.addEventListener('message', function (event) {
+        if (event.data && event.data.type === 'kept') {
+          post({ type: 'ilm-h5p:kept', kept: event.data.kept, wanted: event.data.wanted });
+        }
+      });
+      registration.active.postMessage({ type: 'keep', urls: urls });
+    });
+  };
+
   new H5PStandalone.H5P(container, {
     id: config.id,
     title: config.title,
@@ -49,6 +74,7 @@
       post({ type: 'ilm-h5p:xapi', statement: event.data.statement });
     });
     post({ type: 'ilm-h5p:ready' });
+    keep();
     reportHeight();
     // Observe the activity, not the document (which is as tall as the frame, so it never
     // shrinks); H5P's own `resize` events cover layout done before the observer fires.

@@ -105,17 +105,57 @@
     return found;
   }
 
+  // H5P activities on their own origin (ADR 0061): each saved lesson's activity frame is
+  // opened once, out of sight, so the service worker of that origin keeps its player,
+  // libraries and content. Without that origin activities play online only, as the save
+  // page says.
+  function activityFrames(html) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    return [...doc.querySelectorAll("iframe[data-h5p-activity]")]
+      .map((node) => node.getAttribute("src"))
+      .filter((src) => src && !sameOrigin(src));
+  }
+
+  function keepActivity(src) {
+    return new Promise((resolve) => {
+      const frame = document.createElement("iframe");
+      frame.setAttribute("sandbox", "allow-scripts allow-same-origin");
+      frame.setAttribute("aria-hidden", "true");
+      frame.tabIndex = -1;
+      frame.style.cssText = "position:absolute;left:-10000px;width:360px;height:300px;border:0";
+      let done = null;
+      const finish = (kept) => {
+        clearTimeout(done);
+        window.removeEventListener("message", listen);
+        frame.remove();
+        resolve(kept);
+      };
+      const listen = (event) => {
+        if (event.source === frame.contentWindow && event.data && event.data.type === "ilm-h5p:kept") {
+          finish(event.data.kept > 0);
+        }
+      };
+      window.addEventListener("message", listen);
+      done = setTimeout(() => finish(false), 30000);
+      frame.src = src;
+      document.body.appendChild(frame);
+    });
+  }
+
   async function saveCopy(manifest) {
     const name = `ilm-course-${manifest.course}-${data.lang}`;
     const cache = await caches.open(name);
     const wanted = new Set(manifest.urls);
     const queue = [...manifest.urls];
+    const activities = [];
     while (queue.length) {
       const url = queue.shift();
       const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
       if (!response.ok) throw new Error(url);
       if ((response.headers.get("Content-Type") || "").startsWith("text/html")) {
-        subresources(await response.clone().text()).forEach((found) => {
+        const html = await response.clone().text();
+        activities.push(...activityFrames(html));
+        subresources(html).forEach((found) => {
           if (!wanted.has(found)) {
             wanted.add(found);
             queue.push(found);
@@ -124,6 +164,7 @@
       }
       await cache.put(url, response);
     }
+    for (const src of new Set(activities)) await keepActivity(src);
     // Pages and images the course no longer has leave the copy.
     for (const request of await cache.keys()) {
       if (!wanted.has(new URL(request.url).pathname)) await cache.delete(request);
