@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "outbox",
     "uploads",
     "sso",
+    "lti",
     # Wagtail and its i18n.
     "wagtail_localize",
     "wagtail_localize.locales",
