@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from wagtail.models import Page
 
 from .models import ContextLink, PlatformRegistration
 
@@ -19,11 +20,10 @@ def registration_for(issuer: str, client_id: str | None) -> PlatformRegistration
     return candidates[0] if len(candidates) == 1 else None
 
 
-def registration_for_token(issuer: str, aud) -> PlatformRegistration | None:
-    audiences = aud if isinstance(aud, list) else [aud]
+def registration_by_id(registration_id) -> PlatformRegistration | None:
     return (
         PlatformRegistration.objects.select_related("university")
-        .filter(issuer=issuer, client_id__in=[str(a) for a in audiences if a], is_active=True)
+        .filter(pk=registration_id, is_active=True)
         .first()
     )
 
@@ -32,3 +32,13 @@ def runs_taught_through_lti(user) -> Q:
     """The runs a partner platform's instructor launched into (plugged into teaching.access)."""
     runs = ContextLink.objects.filter(instructors=user, registration__is_active=True)
     return Q(pk__in=runs.values("run_id"))
+
+
+def deep_linking_pages(registration: PlatformRegistration) -> list:
+    """The courses the partner has been given, each followed by its live modules and lessons
+    in tree order (the deep-linking picker)."""
+    pages = []
+    for course in registration.courses.live().order_by("title", "pk"):
+        pages.append(course.specific)
+        pages.extend(Page.objects.live().descendant_of(course).specific().order_by("path"))
+    return pages

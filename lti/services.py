@@ -25,7 +25,7 @@ from universities.models import Role, University
 from universities.services import membership_grant
 
 from .models import ContextLink, LaunchNonce, LtiIdentity, PlatformRegistration
-from .tokens import AGS, LTI, NRPS, LaunchError, is_instructor
+from .tokens import AGS, DL, LTI, NRPS, LaunchError, is_instructor
 
 logger = logging.getLogger(__name__)
 
@@ -231,3 +231,32 @@ def launch_accept(*, registration: PlatformRegistration, claims: dict) -> Launch
         except LearningError as error:
             raise LaunchError(error.code, error.message, status=403) from None
     return Launch(user=user, run=run, page=page, instructor=False)
+
+
+@dataclass(frozen=True)
+class DeepLinkRequest:
+    user: object
+    return_url: str
+    data: object
+    deployment_id: str
+
+
+@transaction.atomic
+def deep_linking_accept(*, registration: PlatformRegistration, claims: dict) -> DeepLinkRequest:
+    """After the token verified: an instructor's request to place Ilm content (Deep Linking
+    2.0 §4.4). Learners are refused; the settings are what the response must answer to."""
+    if not is_instructor(claims):
+        raise LaunchError(
+            "not_instructor", _("Only instructors may place Ilm content."), status=403
+        )
+    settings_claim = claims.get(DL + "deep_linking_settings") or {}
+    return_url = settings_claim.get("deep_link_return_url")
+    if not isinstance(return_url, str) or not return_url.startswith(("https://", "http://")):
+        raise LaunchError("no_return_url", _("The request names no address to return to."))
+    _nonce_spend(registration, claims["nonce"])
+    return DeepLinkRequest(
+        user=_user_for(registration, claims),
+        return_url=return_url,
+        data=settings_claim.get("data"),
+        deployment_id=claims[LTI + "deployment_id"],
+    )

@@ -50,19 +50,6 @@ class Expected:
     nonce: str
 
 
-def unverified_claims(token: str) -> dict:
-    """The payload of a compact JWS before its signature is checked (to find the registration)."""
-    try:
-        parts = token.split(".")
-        if len(parts) != 3:
-            raise ValueError
-        signed = jws.JWS()
-        signed.deserialize(token)
-        return json.loads(signed.objects["payload"])
-    except (ValueError, JWException, TypeError, KeyError, UnicodeDecodeError):
-        raise LaunchError("malformed", _("The launch token is not a valid JWT.")) from None
-
-
 def _header(token: str) -> dict:
     try:
         signed = jws.JWS()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import deep_linking_views, views
 
 app_name = "lti"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("launch/", views.launch, name="launch"),
     path("register/", views.register, name="register"),
+    path("deep-link/", deep_linking_views.deep_link, name="deep_link"),
 ]

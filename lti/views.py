@@ -24,11 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.models import Locale
 
 from . import keys, tokens
-from .access import registration_for_staff
+from .access import DEEP_LINK_SESSION_KEY, registration_for_staff
 from .forms import DynamicRegistrationForm
 from .registration import RegistrationError, registration_dynamic
-from .selectors import registration_for, registration_for_token
-from .services import keyset_of, launch_accept
+from .selectors import registration_by_id, registration_for
+from .services import deep_linking_accept, keyset_of, launch_accept
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +118,9 @@ def launch(request):
         if not token or not state:
             raise tokens.LaunchError("bad_launch", _("The launch carries no token."))
         expected_state = _expected_state(request, state)
-        unverified = tokens.unverified_claims(token)
-        registration = registration_for_token(str(unverified.get("iss", "")), unverified.get("aud"))
-        if registration is None or registration.pk != expected_state["registration"]:
+        # The registration is the one the login started with (the state binds it).
+        registration = registration_by_id(expected_state["registration"])
+        if registration is None:
             raise tokens.LaunchError(
                 "unknown_platform", _("This platform is not registered with Ilm."), 403
             )
@@ -134,9 +134,20 @@ def launch(request):
             token, expected, lambda refresh: keyset_of(registration, refresh=refresh)
         )
         if claims[tokens.LTI + "message_type"] == tokens.DEEP_LINKING:
-            raise tokens.LaunchError(
-                "deep_linking", _("Placing Ilm content from your LMS is not available yet."), 400
-            )
+            request_held = deep_linking_accept(registration=registration, claims=claims)
+            auth_login(request, request_held.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            request.session[DEEP_LINK_SESSION_KEY] = {
+                "user": request_held.user.pk,
+                "registration": registration.pk,
+                "return_url": request_held.return_url,
+                "data": request_held.data,
+                "deployment_id": request_held.deployment_id,
+            }
+            language = tokens.language_of(claims, settings.LANGUAGE_CODE)
+            response = HttpResponseRedirect(reverse("lti:deep_link"))
+            response.delete_cookie(STATE_COOKIE_PREFIX + state, path=reverse("lti:launch"))
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+            return response
         result = launch_accept(registration=registration, claims=claims)
     except tokens.LaunchError as error:
         response = refusal(request, error)

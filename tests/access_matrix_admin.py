@@ -322,6 +322,12 @@ ADMIN_ROWS = {
     "university_sign_in:add": STAFF_ONLY,
     "university_sign_in:edit": NOT_FOUND,
     "university_sign_in:delete": NOT_FOUND,
+    # LTI platforms (lti): which partner LMS Ilm trusts is the platform's business.
+    "lti_platforms:index": STAFF_ONLY,
+    "lti_platforms:index_results": STAFF_ONLY,
+    "lti_platforms:add": STAFF_ONLY,
+    "lti_platforms:edit": NOT_FOUND,
+    "lti_platforms:delete": NOT_FOUND,
     # --- The platform's settings: platform staff only, asked with A's objects ---------------
     "wagtailadmin_collections:index": STAFF_ONLY,
     "wagtailadmin_collections:add": STAFF_ONLY,
