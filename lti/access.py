@@ -3,8 +3,10 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from universities.access import is_platform_staff
+from teaching.access import runs_for_teaching
+from universities.access import is_platform_staff, object_or_404
 
+from .models import ContextLink
 from .selectors import deep_linking_pages, registration_by_id
 
 DEEP_LINK_SESSION_KEY = "lti_deep_link"
@@ -38,3 +40,13 @@ def pages_for_deep_linking(registration, page_ids) -> list:
             raise Http404
         pages.append(allowed[int(page_id)])
     return pages
+
+
+def context_for_teaching(user, context_id) -> ContextLink:
+    """A platform context whose run `user` may teach; any other is not found."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    contexts = ContextLink.objects.select_related("registration", "run").filter(
+        run__in=runs_for_teaching(user)
+    )
+    return object_or_404(contexts, pk=context_id)

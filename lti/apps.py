@@ -10,6 +10,7 @@ class LtiConfig(AppConfig):
     def ready(self) -> None:
         from teaching.access import TEACHING_GRANTS
 
+        from . import receivers  # noqa: F401
         from .selectors import runs_taught_through_lti
 
         if runs_taught_through_lti not in TEACHING_GRANTS:

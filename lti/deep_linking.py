@@ -13,7 +13,12 @@ from .tokens import DL, LTI
 RESPONSE_LIFETIME_SECONDS = 300
 
 
-def content_item(*, title: str, url: str, page_id: int, graded: bool) -> dict:
+def resource_id_of(translation_key) -> str:
+    """The line item's resourceId: the page's translation key, the same in every language."""
+    return f"ilm-{translation_key}"
+
+
+def content_item(*, title: str, url: str, page_id: int, resource_key, graded: bool) -> dict:
     """An `ltiResourceLink` that launches into one Ilm page; graded items ask the platform to
     make a line item out of 100 (Ilm posts percentages)."""
     item = {
@@ -26,7 +31,7 @@ def content_item(*, title: str, url: str, page_id: int, graded: bool) -> dict:
         item["lineItem"] = {
             "scoreMaximum": 100,
             "label": title,
-            "resourceId": f"ilm-page-{page_id}",
+            "resourceId": resource_id_of(resource_key),
         }
     return item
 

@@ -35,6 +35,7 @@ def deep_link(request):
             title=page.title,
             url=launch_url,
             page_id=page.pk,
+            resource_key=page.translation_key,
             graded=isinstance(page, CoursePage | LessonPage),
         )
         for page in chosen

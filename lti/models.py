@@ -127,6 +127,7 @@ class ContextLink(models.Model):
     lineitems_url = models.URLField(max_length=500, blank=True)
     memberships_url = models.URLField(max_length=500, blank=True)
     instructors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    learners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
         constraints = [
@@ -137,3 +138,41 @@ class ContextLink(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.context_id
+
+
+class ScoreDelivery(models.Model):
+    """One score for one learner's line item, sent to the platform through AGS (ADR 0058).
+
+    Written in the transaction that earned the score; sent by `lti.deliver_scores` with
+    backoff; a 4xx other than 401/408/429 will never succeed and is `refused` (shown in the
+    admin's status list)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    context = models.ForeignKey(ContextLink, on_delete=models.CASCADE, related_name="scores")
+    identity = models.ForeignKey(LtiIdentity, on_delete=models.CASCADE, related_name="+")
+    resource_id = models.CharField(max_length=100)
+    label = models.CharField(max_length=255)
+    score_given = models.DecimalField(max_digits=6, decimal_places=2)
+    activity_progress = models.CharField(max_length=20, default="Completed")
+    grading_progress = models.CharField(max_length=20, default="FullyGraded")
+    timestamp = models.DateTimeField()
+    lineitem_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LTI score delivery")
+        verbose_name_plural = _("LTI score deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.score_given}"

@@ -230,6 +230,8 @@ def launch_accept(*, registration: PlatformRegistration, claims: dict) -> Launch
             enrollment_create(learner=user, run=run)
         except LearningError as error:
             raise LaunchError(error.code, error.message, status=403) from None
+    if link is not None:
+        link.learners.add(user)
     return Launch(user=user, run=run, page=page, instructor=False)
 
 

@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.models import Locale
 
 from . import keys, tokens
-from .access import DEEP_LINK_SESSION_KEY, registration_for_staff
+from .access import DEEP_LINK_SESSION_KEY, context_for_teaching, registration_for_staff
 from .forms import DynamicRegistrationForm
+from .nrps import PlatformAnswer, roster_compare
 from .registration import RegistrationError, registration_dynamic
 from .selectors import registration_by_id, registration_for
 from .services import deep_linking_accept, keyset_of, launch_accept
@@ -209,3 +210,20 @@ def register(request):
             return render(request, "lti/registered.html", {"registration": registration})
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "lti/register.html", {"form": form}, status=status)
+
+
+@require_GET
+def roster(request, context_id: int):
+    """The platform's roster of a context beside Ilm's enrollments (for the run's teachers)."""
+    context = context_for_teaching(request.user, context_id)
+    try:
+        rows = roster_compare(context)
+    except PlatformAnswer as error:
+        logger.warning("lti roster of context %s refused: %s", context.pk, error.detail)
+        return render(
+            request,
+            "lti/refused.html",
+            {"message": _("The LMS did not send its roster. Try again later.")},
+            status=502,
+        )
+    return render(request, "lti/roster.html", {"context": context, "rows": rows})

@@ -10,7 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from universities.access import is_platform_staff
 
-from .models import PlatformRegistration
+from .models import PlatformRegistration, ScoreDelivery
 
 VALUES_TO_PASTE = _(
     "<p>Values to paste into the LMS (replace ILM with this site's address):</p><ul>"
@@ -65,3 +65,29 @@ class PlatformRegistrationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_viewset():
     return PlatformRegistrationViewSet("lti_platforms")
+
+
+register_permission_policy(ScoreDelivery, PlatformStaffOnlyPolicy(ScoreDelivery))
+
+
+class ScoreDeliveryViewSet(ModelViewSet):
+    """The status list of scores sent to partner LMSs: refused and failed ones stand out."""
+
+    model = ScoreDelivery
+    icon = "list-ul"
+    menu_label = _("LTI scores")
+    add_to_admin_menu = True
+    menu_order = 921
+    list_display = ["label", "status", "attempts", "last_error", "created_at"]
+    list_filter = ["status"]
+    form_fields = ["status"]
+    inspect_view_enabled = True
+
+    @property
+    def permission_policy(self):
+        return PlatformStaffOnlyPolicy(ScoreDelivery)
+
+
+@hooks.register("register_admin_viewset")
+def register_scores_viewset():
+    return ScoreDeliveryViewSet("lti_scores")

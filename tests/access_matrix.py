@@ -393,6 +393,8 @@ ROWS: dict[str, Row] = {
     "lti:register": login_required(ok=set()) | {"staff": {INVALID}},
     # The deep-linking picker opens only right after a verified request in this session.
     "lti:deep_link": public(DENIED),
+    # A platform context's roster: its run's teachers only (no context exists here: 404).
+    "lti:roster": public(DENIED),
     "lti:deep_link#post": public(DENIED, method="post"),
     # allauth's OpenID Connect endpoints for a provider id no university has: not found.
     "openid_connect_login": public(DENIED),

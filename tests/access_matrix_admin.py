@@ -328,6 +328,12 @@ ADMIN_ROWS = {
     "lti_platforms:add": STAFF_ONLY,
     "lti_platforms:edit": NOT_FOUND,
     "lti_platforms:delete": NOT_FOUND,
+    "lti_scores:index": STAFF_ONLY,
+    "lti_scores:index_results": STAFF_ONLY,
+    "lti_scores:add": STAFF_ONLY,
+    "lti_scores:edit": NOT_FOUND,
+    "lti_scores:delete": NOT_FOUND,
+    "lti_scores:inspect": NOT_FOUND,
     # --- The platform's settings: platform staff only, asked with A's objects ---------------
     "wagtailadmin_collections:index": STAFF_ONLY,
     "wagtailadmin_collections:add": STAFF_ONLY,
