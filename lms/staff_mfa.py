@@ -30,6 +30,8 @@ STAFF_DOORS = (
     "xapi:forwarding",
     "certificates:manage",
     "certificates:settings",
+    "lti:register",
+    "lti:roster",
 )
 STAFF_ROLES = (Role.INSTRUCTOR, Role.EDITOR, Role.REGISTRAR)
 

@@ -82,6 +82,8 @@ urlpatterns = [
     path(settings.MEDIA_URL.lstrip("/"), include("uploads.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("xapi/", include("xapi.urls")),
+    # LTI 1.3: the addresses a partner platform is given carry no language (ADR 0058).
+    path("lti/", include("lti.urls")),
     path("h5p/", include("h5p.urls")),
     path("api/", include("reports.urls")),
     path("", include("offline.root_urls")),

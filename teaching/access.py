@@ -12,6 +12,10 @@ from courses.models import CourseRun
 from universities.access import object_or_404, reach
 from universities.models import Role
 
+# Apps above teaching add the runs they vouch for (the LTI tool: a partner platform's
+# instructors, for the runs of their launches). Each takes the user and returns a Q on runs.
+TEACHING_GRANTS: list = []
+
 
 def runs_for_teaching(user) -> QuerySet[CourseRun]:
     """Runs whose roster, quiz analysis and announcements `user` may use: listed instructors
@@ -22,9 +26,10 @@ def runs_for_teaching(user) -> QuerySet[CourseRun]:
         return runs
     if not user.is_authenticated:
         return runs.none()
-    return runs.filter(
-        staff_reach.q("course__university_id") | Q(course__course_instructors__user=user)
-    ).distinct()
+    granted = staff_reach.q("course__university_id") | Q(course__course_instructors__user=user)
+    for grant in TEACHING_GRANTS:
+        granted |= grant(user)
+    return runs.filter(granted).distinct()
 
 
 def run_for_teaching(user, run_id) -> CourseRun:

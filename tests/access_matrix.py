@@ -384,6 +384,20 @@ ROWS: dict[str, Row] = {
     # --- University sign-in (sso, allauth's socialaccount) ----------------------------------
     # The "Sign in with <University>" button: POST only (a GET starts nothing).
     "sso:begin": public(INVALID),
+    # --- LTI 1.3 tool (lti): what a partner platform calls --------------------------------
+    "lti:jwks": public(OK),
+    # Without the platform's parameters a login starts nothing; a launch is POST only and
+    # without a token is refused (400).
+    "lti:login": public(INVALID),
+    "lti:launch": public(INVALID),
+    "lti:launch#post": public(INVALID, method="post"),
+    # Dynamic registration: platform staff only; opened without the platform's query: 400.
+    "lti:register": login_required(ok=set()) | {"staff": {INVALID}},
+    # The deep-linking picker opens only right after a verified request in this session.
+    "lti:deep_link": public(DENIED),
+    # A platform context's roster: its run's teachers only (no context exists here: 404).
+    "lti:roster": public(DENIED),
+    "lti:deep_link#post": public(DENIED, method="post"),
     # allauth's OpenID Connect endpoints for a provider id no university has: not found.
     "openid_connect_login": public(DENIED),
     "openid_connect_callback": public(DENIED),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "outbox",
     "uploads",
     "sso",
+    "lti",
     # Wagtail and its i18n.
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -296,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
     # Forwarding to universities' own LRSs: retries past their backoff (ADR 0057).
     "xapi-forward-due": {"task": "xapi.forward_due", "schedule": 60.0},
+    # Scores for partner LMSs (LTI AGS): retries past their backoff (ADR 0058).
+    "lti-deliver-scores": {"task": "lti.deliver_scores", "schedule": 60.0},
     "reports-scheduled": {"task": "reports.scheduled_reports_run", "schedule": 15 * 60.0},
     "reports-cleanup": {"task": "reports.export_jobs_cleanup", "schedule": 60 * 60.0},
     "certificates-issue-missing": {"task": "certificates.issue_missing", "schedule": 10 * 60.0},

@@ -22,6 +22,7 @@ from learning.models import Enrollment
 from learning.services import enrollment_create, lesson_mark_complete
 from tests.factories import (
     UniversityFactory,
+    UserFactory,
     add_instructor,
     build_course,
     build_program,
@@ -246,6 +247,12 @@ def test_every_page_type_fits_a_360_px_phone_with_its_primary_action_in_sight(
     visit.check("reports: schedules", reverse("reports_site:schedules"))
     visit.check("credentials", reverse("certificates:manage"))
     visit.check("certificate settings", reverse("certificates:settings"))
+
+    # Platform staff connecting a partner LMS (LTI Dynamic Registration), and a refused launch.
+    visit.as_user(UserFactory(is_superuser=True, is_staff=True))
+    configuration = "https://lms.example/.well-known/openid-configuration"
+    visit.check("lti: register", f"/lti/register/?openid_configuration={configuration}")
+    visit.check("lti: refused launch", "/lti/login/", status=400)
 
     print(f"checked at 360 px: {', '.join(visit.visited)}")
     assert not visit.problems, "\n".join(visit.problems)
