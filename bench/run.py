@@ -1,21 +1,50 @@
 """`make bench`: how fast the learner's pages are, and whether their cost grows with the data.
 
-1. Builds two datasets in a fresh SQLite database under var/bench/: a small course with few
-   learners and a large one with many lessons and learners.
+The pages part runs as a deployment does: `lms.settings.production` (through
+`bench/settings_production.py`, which only adds the plain view) with the environment
+docs/deploy.md lists, on a fresh PostgreSQL database (`ilm_bench` on 127.0.0.1:5432, user
+postgres; `BENCH_POSTGRES_URL` overrides, the peer gets `<name>_peer`), Redis databases 11-13
+of its own (flushed at start), a Celery broker but no worker (no measured page queues a task),
+and `X-Forwarded-Proto: https` on every request, as nginx sends it.
+
+1. Builds two datasets: a small course with few learners and a large one with many lessons
+   and learners. The measured lesson holds about 16 KB of text (`bench/lesson_text.py`,
+   about 22 KB of HTML); the measured learner has completed lessons and answered a quiz.
 2. Counts database queries per page for both, in-process (`CaptureQueriesContext`). The counts
    must not grow with the number of lessons or learners.
-3. Serves the platform with gunicorn on a free loopback port and measures, as a logged-in
-   learner, the lesson page, the catalogue and a plain Django template view of the same size
-   (`bench/urls.py`), with a bounded load generator: a fixed number of requests per page, a time
-   cap, and a few threads. It prints requests per second, p50 and p99, and the ratio to the
-   plain view; then, as an anonymous visitor, the catalogue and a course page (answered from
-   the page cache, ADR 0056) beside a tiny template view (`/bench/plain/?p=0`). Measure ratios
+3. Builds the peer, wagtail-lms 0.11.1 in its own project (`bench/peer_wagtail_lms/`) on its
+   own database: an equal course of H5P lesson pages with the same text, an enrolled learner;
+   its queries are counted the same way.
+4. Serves Ilm and the peer with gunicorn gthread (2 x cores workers, 2 threads each, as
+   docs/deploy.md and issue 15), and measures, interleaved (Ilm, peer, plain, Ilm, ... three
+   rounds), the logged-in lesson page, the peer's lesson and a plain Django template view of
+   the lesson's size (`bench/urls.py`), each with 16 keep-alive connections for a fixed time
+   (like wrk). Prints req/s, p50, p99, queries, the ratios and issue 15's goals (Ilm >= 2x
+   wagtail-lms, >= 40% of the plain view, <= 6 queries) as met or not. Then the logged-in
+   catalogue, and as an anonymous visitor the catalogue and a course page (answered from the
+   page cache, ADR 0056) beside a tiny template view (`/bench/plain/?p=0`). Measure ratios
    within one run: absolute figures depend on the machine.
-4. Runs `main()` of every `bench/bench_*.py` module in turn (other apps' benchmarks: LRS,
-   exports, signing). They run in this process, with Django set up on `bench.settings` and the
-   benchmark database; `main()` takes no arguments and prints its own results.
+5. Runs `main()` of every `bench/bench_*.py` module in turn (other apps' benchmarks: LRS,
+   exports, signing), in a second process (`run.py --modules-only`) with Django set up on
+   `bench.settings` (development settings, no debug) and a SQLite database under var/bench/;
+   `main()` takes no arguments and prints its own results.
 
-Options: `--quick` (fewer requests, for a smoke run), `--pages-only`, `--modules-only`.
+Options: `--quick` (shorter measurements, for a smoke run), `--pages-only`, `--modules-only`.
+
+Figures of one `run.py --pages-only` (2 cores shared with other work running at the same time,
+so noisy: compare within the run only). Lesson HTML: Ilm 22,202 bytes, wagtail-lms 17,192.
+
+    page           req/s per round  median  p50 ms  p99 ms
+    Ilm lesson        55   92   56      56   149.5   836.1   (5 queries)
+    wagtail-lms       63   86   67      67   143.4   644.3   (12 queries)
+    plain view       269  240   61     240    52.4   238.6
+    Ilm / wagtail-lms 0.83x (goal >= 2x: not met); Ilm / plain 0.23x (goal >= 0.40x: not
+    met); Ilm 5 queries (goal <= 6: met). Logged-in catalogue 42 req/s (9 queries); tiny
+    view 769, anonymous catalogue 199 (0.26x), anonymous course 415 (0.54x).
+
+The run counted 3 failed requests of about 7,000 (2 lesson, 1 catalogue), most likely
+connections closed when gunicorn recycles a worker (`--max-requests 2000`); a failed request
+makes the exit status 1.
 """
 
 import argparse
