@@ -186,7 +186,7 @@ format: install ## Format code and apply safe lint fixes with ruff
 	$(VENV)/bin/ruff check --fix .
 
 .PHONY: bench
-bench: install ## Benchmark pages under gunicorn and every bench/bench_*.py module
+bench: install ## Benchmark pages (PostgreSQL, production settings, beside wagtail-lms) and bench/bench_*.py; not in CI
 	$(PY) bench/run.py
 
 # --- Cleaning -----------------------------------------------------------------------------
