@@ -159,3 +159,25 @@ def has_several_answers(question) -> bool:
         return sum(1 for choice in question["choices"] if choice["is_correct"]) > 1
     except (KeyError, TypeError):
         return False
+
+
+# Lesson blocks whose HTML depends on nothing but the published content: kept between requests
+# under the content generation (`courses.kept`, ADR 0064). Quizzes and H5P activities carry the
+# reader's own state and signed grants; images and videos depend on the data saver and on
+# storage URLs that may be short-lived, so they are rendered every time.
+KEPT_BLOCK_TYPES = frozenset({"heading", "rich_text", "code", "callout", "resource"})
+
+
+@register.simple_tag(takes_context=True)
+def lesson_block(context, block):
+    """`{% include_block block with block_id=block.id %}`, kept when the block allows it."""
+    block_context = context.flatten()
+    block_context["block_id"] = block.id
+
+    def render():
+        return block.render_as_block(context=block_context)
+
+    page = context.get("page")
+    if block.block_type not in KEPT_BLOCK_TYPES or not block.id or not getattr(page, "pk", None):
+        return render()
+    return kept("lesson-block", (page.pk, block.id, block.block_type, get_language()), render)

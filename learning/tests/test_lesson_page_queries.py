@@ -7,6 +7,8 @@ the enrollment, the learner's progress, the quiz attempts (on a lesson with a qu
 learner's memberships (the access core).
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -132,3 +134,42 @@ def test_a_new_translation_appears_in_the_language_links_at_once(client, tnu):
     translated.slug = "urok-po-russki"
     translated.save_revision().publish()
     assert "urok-po-russki" in client.get(lesson.url).content.decode()
+
+
+def lesson_body(html: str) -> str:
+    """The lesson's title and blocks, each CSRF token (masked afresh per answer) blanked."""
+    start = html.index("<h1")
+    body = html[start : html.index('<nav class="lesson-nav"')]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', body)
+
+
+def test_kept_blocks_render_exactly_as_fresh_ones(client, settings, tnu):
+    course = f.build_course(tnu, modules=1, lessons_per_module=2)
+    enrolled_client(client, course)
+    lesson = f.lessons_of(course)[1]  # rich text and a quiz
+    lesson.body = [
+        {"type": "heading", "value": {"text": "What a model is", "level": "h2"}},
+        {"type": "rich_text", "value": '<p>Models <a href="https://example.org/">learn</a>.</p>'},
+        {"type": "code", "value": {"language": "python", "code": "print('<b>')"}},
+        *lesson.body.raw_data,
+    ]
+    lesson.save_revision().publish()
+    client.get(lesson.url)
+    kept_body = lesson_body(client.get(lesson.url).content.decode())
+    settings.PAGE_CACHE = False
+    fresh_body = lesson_body(client.get(lesson.url).content.decode())
+    assert kept_body == fresh_body
+    assert "&lt;b&gt;" in kept_body  # a kept block is stored as rendered, escaped once
+    assert '<a href="https://example.org/">learn</a>' in kept_body
+
+
+def test_an_edited_block_shows_its_new_text_at_once(client, tnu):
+    course = f.build_course(tnu, modules=1, lessons_per_module=1, quiz_in_last_lesson=False)
+    enrolled_client(client, course)
+    lesson = f.lessons_of(course)[0]
+    assert "teaches things" in client.get(lesson.url).content.decode()
+    lesson.body = [{"type": "rich_text", "value": "<p>Rewritten for the spring term.</p>"}]
+    lesson.save_revision().publish()
+    page = client.get(lesson.url).content.decode()
+    assert "Rewritten for the spring term." in page
+    assert "teaches things" not in page
