@@ -11,3 +11,5 @@ from django.dispatch import Signal
 course_completed = Signal()
 # Sent with `program_enrollment_id` when every required course of a program is completed.
 program_completed = Signal()
+# Sent with `attempt` (a graded `QuizAttempt`) when a quiz attempt has been submitted.
+quiz_submitted = Signal()

@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
+from django.db.models import Max
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
-from learning.models import ActivityResult, Enrollment, LessonProgress, OutlineLesson
-from learning.signals import course_completed
+from learning.models import ActivityResult, Enrollment, LessonProgress, OutlineLesson, QuizAttempt
+from learning.signals import course_completed, quiz_submitted
 
 from .ags import score_record
 
@@ -42,6 +44,29 @@ def activity_scored(sender, instance: ActivityResult, raw=False, **kwargs):
         resource_key=f"{instance.lesson_key}-{instance.activity_id}",
         label=f"{_lesson_title(enrollment, instance.lesson_key)} · {instance.activity_id}",
         score=(instance.best_scaled_score * FULL).quantize(Decimal("0.01")),
+        progress="Submitted",
+    )
+
+
+@receiver(quiz_submitted)
+def quiz_graded(sender, attempt: QuizAttempt, **kwargs):
+    # A quiz is its own line item; the platform gets the best submitted score, the one Ilm's
+    # completion rules count, each time a submission is graded.
+    instance = attempt
+    if instance.score is None:
+        return
+    enrollment = instance.enrollment
+    best = QuizAttempt.objects.filter(
+        enrollment=enrollment,
+        quiz_id=instance.quiz_id,
+        submitted_at__isnull=False,
+        score__isnull=False,
+    ).aggregate(best=Max("score"))["best"]
+    score_record(
+        enrollment=enrollment,
+        resource_key=f"{instance.lesson_key}-{instance.quiz_id}",
+        label=f"{_lesson_title(enrollment, instance.lesson_key)} · {_('Quiz')}",
+        score=Decimal(best).quantize(Decimal("0.01")),
         progress="Submitted",
     )
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from jwcrypto import jwk, jwt
 
-from lti.tests.test_launch import _login, _token, setup  # noqa: F401  (fixture)
+from lti.tests.test_launch import _login, _token
 from lti.tokens import DL, LTI
 from tests.factories import UniversityFactory, build_course, lessons_of
 
@@ -47,7 +47,7 @@ def _deep_link_launch(client, page_id, roles=INSTRUCTOR):
     return client.post("/lti/launch/", {"id_token": token, "state": state})
 
 
-def test_an_instructor_places_a_lesson_and_the_answer_is_signed(client, setup):  # noqa: F811
+def test_an_instructor_places_a_lesson_and_the_answer_is_signed(client, setup):
     lesson = lessons_of(setup["course"])[0]
     answer = _deep_link_launch(client, lesson.pk)
     assert answer.status_code == 302 and answer["Location"] == "/lti/deep-link/"
@@ -78,7 +78,7 @@ def test_an_instructor_places_a_lesson_and_the_answer_is_signed(client, setup): 
     assert client.get("/lti/deep-link/").status_code == 403
 
 
-def test_a_learner_cannot_deep_link(client, setup):  # noqa: F811
+def test_a_learner_cannot_deep_link(client, setup):
     lesson = lessons_of(setup["course"])[0]
     learner = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]
     assert _deep_link_launch(client, lesson.pk, roles=learner).status_code == 403

@@ -1,49 +1,23 @@
 """The launch, end to end through Django's test client, with tokens signed by a test
 platform key (jwcrypto): a good launch lets the learner in, every forged one creates nothing."""
 
-import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone
 from jwcrypto import jwk, jwt
 
 from accounts.models import User
 from learning.models import Enrollment
 from lti.models import LaunchNonce, LtiIdentity
-from lti.services import registration_save
+from lti.tests.conftest import ISSUER, PLATFORM_KEY
 from lti.tokens import LTI
 from tests.factories import UniversityFactory, build_course, lessons_of, open_run
 from universities.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
-ISSUER = "https://moodle.partner.example"
-PLATFORM_KEY = jwk.JWK.generate(kty="RSA", size=2048, kid="platform-1")
 OTHER_KEY = jwk.JWK.generate(kty="RSA", size=2048, kid="platform-1")
-
-
-@pytest.fixture
-def setup():
-    owner = UniversityFactory(code="owner")
-    partner = UniversityFactory(code="partner")
-    course = build_course(owner, modules=1, lessons_per_module=1)
-    run = open_run(course)
-    registration = registration_save(
-        university=partner,
-        issuer=ISSUER,
-        client_id="ilm-client",
-        auth_url=f"{ISSUER}/auth",
-        token_url=f"{ISSUER}/token",
-        keyset_url="http://127.0.0.1:9/keys",
-        deployment_ids=["dep-1"],
-    )
-    registration.keyset = {"keys": [json.loads(PLATFORM_KEY.export_public())]}
-    registration.keyset_fetched_at = timezone.now()
-    registration.save()
-    registration.courses.add(course)
-    return {"registration": registration, "course": course, "run": run, "partner": partner}
 
 
 def _login(client):
