@@ -171,11 +171,9 @@ KEPT_BLOCK_TYPES = frozenset({"heading", "rich_text", "code", "callout", "resour
 @register.simple_tag(takes_context=True)
 def lesson_block(context, block):
     """`{% include_block block with block_id=block.id %}`, kept when the block allows it."""
-    block_context = context.flatten()
-    block_context["block_id"] = block.id
 
     def render():
-        return block.render_as_block(context=block_context)
+        return block.render_as_block(context={**context.flatten(), "block_id": block.id})
 
     page = context.get("page")
     if block.block_type not in KEPT_BLOCK_TYPES or not block.id or not getattr(page, "pk", None):
