@@ -19,6 +19,7 @@ cache a bump in one worker would leave the others serving old pages.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import secrets
@@ -49,16 +50,45 @@ def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE", False)
 
 
+# Within one request the generation is read once (ADR 0066): the page cache, the route and
+# every kept value of a page then agree on it, and a page costs one round trip for it, not
+# one per kept value. `None` outside requests (tasks, commands): read on every call there.
+_request_generation: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "ilm_request_generation", default=None
+)
+
+
 def generation() -> int:
+    memo = _request_generation.get()
+    if memo:
+        return memo[0]
     value = cache.get(GENERATION_KEY)
     if value is None:
         # A fresh random start, never 1 again: an evicted counter must not reach old pages.
         cache.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
         value = cache.get(GENERATION_KEY, 0)
+    if memo is not None:
+        memo.append(value)
     return value
 
 
+def _request_begins(**kwargs) -> None:
+    _request_generation.set([])
+
+
+def _request_ends(**kwargs) -> None:
+    _request_generation.set(None)
+
+
+def _forget_generation() -> None:
+    # A write in this request: what it reads next must be kept under the new generation.
+    memo = _request_generation.get()
+    if memo:
+        memo.clear()
+
+
 def _bump() -> None:
+    _forget_generation()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no counter (evicted or never read): a random start reaches no old page
@@ -182,7 +212,11 @@ def _page_event(sender, **kwargs) -> None:
 
 def receivers_connect() -> None:
     """Called by `CoursesConfig.ready()`."""
+    from django.core.signals import request_finished, request_started
     from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    request_started.connect(_request_begins, dispatch_uid="pagecache-request-started")
+    request_finished.connect(_request_ends, dispatch_uid="pagecache-request-finished")
     from wagtail import signals as wagtail_signals
 
     for signal in (post_save, post_delete, m2m_changed):

@@ -23,6 +23,7 @@ from django.utils import translation
 from wagtail.models import Locale, Page, Site
 from wagtail.url_routing import RouteResult
 
+from . import pagecache
 from .kept import kept
 
 # A route is checked on every use, so the lifetime only bounds how long an unused one lingers.
@@ -58,7 +59,7 @@ def _worth_keeping(route) -> bool:
         return False
 
 
-def _site_for(request) -> Site | None:
+def site_for_request(request) -> Site | None:
     """Wagtail's site for the request's host, kept between requests (`courses.kept`); given to
     Wagtail as the request's own, so the rest of the request reads it from there."""
     host, port = request.get_host(), request.get_port()
@@ -67,13 +68,36 @@ def _site_for(request) -> Site | None:
     return site
 
 
+def _walked_page(request, path: str) -> Page | None:
+    """Wagtail's walk (its answer stays on the request); the page, if it may be kept."""
+    route = Page.route_for_request(request, path)
+    if route is None or not _worth_keeping(route):
+        return None
+    page = route[0]
+    page.locale  # noqa: B018 - read now, so it is kept with the page: every page shows it
+    return page
+
+
 def page_route_prepare(request, path: str) -> None:
-    """Give Wagtail's `Page.route_for_request` the route for `path`, from the cache when a
-    remembered one still holds, else from Wagtail's own walk (which is then remembered)."""
-    site = _site_for(request)
+    """Give Wagtail's `Page.route_for_request` the route for `path`.
+
+    With the shared cache, the page itself is kept under the content generation (ADR 0066):
+    any publish, unpublish, move or edit makes it unreachable, so it costs no query and needs
+    no check. Without it, a remembered route is checked against the database (ADR 0048).
+    """
+    site = site_for_request(request)
     if site is None:
         return  # Wagtail answers 404 itself
     language = translation.get_language() or ""
+    if pagecache.enabled():
+        page = kept(
+            "route-page",
+            (site.pk, site.root_page_id, language, path),
+            lambda: _walked_page(request, path),
+        )
+        if page is not None and not hasattr(request, "_wagtail_route_for_request"):
+            request._wagtail_route_for_request = RouteResult(page)
+        return  # nothing kept: Wagtail walks the tree itself
     key = _route_key(site, language, path)
     entry = cache.get(key)
     page = _page_still_at(entry) if entry is not None else None

@@ -62,7 +62,9 @@ def serve_lesson_page(request, page: LessonPage):
         if enrollment is not None
         else CourseOutline.objects.filter(course_key=course.source_page.translation_key).first()
     )
-    context = _shallow(pages.lesson_page_view(page, enrollment=enrollment, outline=outline))
+    view = pages.lesson_page_view(page, enrollment=enrollment, outline=outline)
+    _link_outline(request, view, outline, page.locale_id)
+    context = _shallow(view)
     context.update(
         {
             "course": course,
@@ -72,6 +74,21 @@ def serve_lesson_page(request, page: LessonPage):
         }
     )
     return _render_page(request, page, context)
+
+
+def _link_outline(request, view, outline, locale_id) -> None:
+    """Each outline entry's address, the same for every reader of the outline on this host:
+    kept (ADR 0066) rather than asked of Wagtail for each lesson of the outline every time."""
+    entries = [entry for module in view.modules for entry in module.lessons]
+    if outline is None or not entries:
+        return
+    urls = kept(
+        "outline-urls",
+        (outline.pk, locale_id, request.get_host()),
+        lambda: {str(e.lesson_key): e.page.get_url(request) for e in entries if e.page},
+    )
+    for entry in entries:
+        entry.url = urls.get(str(entry.lesson_key)) or ""
 
 
 def _lesson_locked(request, page: LessonPage, course: CoursePage | None) -> TemplateResponse:

@@ -47,6 +47,8 @@ class OutlineEntry:
     is_done: bool = False
     # Added to the course after the reader completed it, and not done yet (ADR 0042).
     is_new: bool = False
+    # The page's address on the reader's site, when the view has set it (`page_views`).
+    url: str = ""
 
     @property
     def is_graded(self) -> bool:

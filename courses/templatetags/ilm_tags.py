@@ -24,13 +24,22 @@ def language_links(context):
     """
     request = context.get("request")
     page = context.get("page")
+    path = request.get_full_path() if request is not None else "/"
+    if isinstance(page, Page) and page.pk and request is not None and "?" not in path:
+        # The same for every reader of the page in this language (ADR 0066); with a query
+        # string it is computed each time, so random queries cannot fill the cache.
+        parts = (page.pk, request.get_host(), path, get_language())
+        return {"links": kept("language-switch", parts, lambda: _links(page, request, path))}
+    return {"links": _links(page, request, path)}
+
+
+def _links(page, request, path: str) -> list[dict]:
     translation_urls = {}
     if isinstance(page, Page) and page.pk:
         host = request.get_host() if request is not None else ""
         translation_urls = kept(
             "language-links", (page.pk, host), lambda: _translation_urls(page, request)
         )
-    path = request.get_full_path() if request is not None else "/"
     links = []
     for code, name in settings.LANGUAGES:
         url = translation_urls.get(code)
@@ -45,7 +54,7 @@ def language_links(context):
                 "is_current": code == get_language(),
             }
         )
-    return {"links": links}
+    return links
 
 
 def _translation_urls(page: Page, request) -> dict:
