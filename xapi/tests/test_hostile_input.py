@@ -13,17 +13,13 @@ The example counts come from the Hypothesis profile (`conftest.py`): small in th
 """
 
 import base64
-import datetime as dt
 import hashlib
 import json
 import string
 from urllib.parse import urlencode
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.test import Client
 from hypothesis import given
@@ -34,23 +30,9 @@ from xapi.models import Statement
 
 from . import strategies as xs
 from .conftest import make_statement
+from .signing import x5c_certificate
 
 pytestmark = pytest.mark.django_db
-
-
-def _self_signed(key) -> x509.Certificate:
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Hostile signer")])
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-        .not_valid_after(dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
-        .sign(key, hashes.SHA256())
-    )
-
 
 DOCUMENT_PATHS = ["activities/state", "activities/profile", "agents/profile"]
 CONTENT_TYPES = st.one_of(
@@ -370,11 +352,8 @@ def _b64url(value) -> str:
 
 # x5c entries: real certificates (an RSA one and an EC one), then anything at all.
 _SIGNER_CERTIFICATES = [
-    base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
-    for certificate in (
-        _self_signed(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
-        _self_signed(ec.generate_private_key(ec.SECP256R1())),
-    )
+    x5c_certificate(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+    x5c_certificate(ec.generate_private_key(ec.SECP256R1())),
 ]
 JWS_HEADERS = st.one_of(
     st.fixed_dictionaries(

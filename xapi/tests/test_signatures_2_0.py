@@ -7,24 +7,21 @@ differs between the versions: 9274.1.1 turned 1.0.3's "JWS Compact Serialization
 used" into "shall", everything else is checked alike.
 """
 
-import base64
-import datetime as dt
 import hashlib
 import hmac
 import json
 import uuid
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import NameOID
 
 from xapi import multipart
 from xapi.models import Statement
 from xapi.validation import SIGNATURE_USAGE_TYPE
 
 from .conftest import make_statement
+from .signing import b64url, x5c_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -35,27 +32,7 @@ DIGESTS = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA51
 BOTH = pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
 
 
-def certificate(key) -> str:
-    """A self-signed certificate for `key`, as the base64 DER an x5c entry holds."""
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Signer")])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-        .not_valid_after(dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
-        .sign(key, hashes.SHA256())
-    )
-    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
-
-
-X5C = certificate(KEY)
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+X5C = x5c_certificate(KEY)
 
 
 def sign(payload, *, alg="RS256", key=KEY, header=None) -> str:
@@ -314,7 +291,7 @@ def test_a_payload_changed_after_signing_does_not_verify(lrs, version):
 @BOTH
 def test_a_certificate_that_is_not_rsa_is_a_400(lrs, version):
     statement = make_statement()
-    header = {"alg": "RS256", "x5c": [certificate(EC_KEY)]}
+    header = {"alg": "RS256", "x5c": [x5c_certificate(EC_KEY)]}
     refused(post_signed(lrs, statement, sign(statement, header=header)), "not an RSA certificate")
 
 
