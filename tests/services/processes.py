@@ -1,4 +1,5 @@
-"""Real service processes for the services suite: a private `redis-server` and `celery worker`.
+"""Real service processes for the services suite: a private `redis-server` and `celery worker`,
+and the base of the second parties the SSO and LTI tests start (`SecondPartyProcess`).
 
 Each runs in its own process group so a test can SIGKILL a worker with its pool children at
 once, and every helper has a bounded wait: a process that does not come up fails the test with
@@ -8,6 +9,7 @@ the tail of its log instead of hanging the suite.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -21,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 
 START_TIMEOUT = 60.0
+REPO = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -106,6 +109,96 @@ class RedisServer:
         self.process.wait(timeout=30)
         self.process = None
         wait_for(lambda: not self.ping(), timeout=30, what=f"redis on {self.port} to stop")
+
+
+class SecondPartyProcess:
+    """A second party of a test (an OpenID provider, a SAML IdP, an LTI platform) served by
+    `python -m <module>` on 127.0.0.1 in a process group of its own, with its log in `workdir`.
+
+    A subclass names its `module`, its `log_name`, what it is (`what`, for messages) and the
+    path that answers 200 once it is up (`ready_path`), and gives its command-line arguments;
+    a party configured by a JSON file gets `setup`, written to `workdir/setup.json` with the
+    port added, and the file's path as its only argument.
+    Use it as `with Subclass(workdir) as party:` or `start()`/`stop()`.
+    """
+
+    module: str
+    log_name: str
+    what: str
+    ready_path: str
+
+    def __init__(self, workdir: Path, port: int | None = None, *, setup: dict | None = None):
+        self.workdir = Path(workdir)
+        self.port = port or free_port()
+        self.setup = setup
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / self.log_name
+
+    def arguments(self) -> list[str]:
+        """The arguments after `-m module`; called once `workdir` exists."""
+        if self.setup is None:
+            return []
+        path = self.workdir / "setup.json"
+        path.write_text(json.dumps({"port": self.port, **self.setup}))
+        return [str(path)]
+
+    def log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def _ready(self) -> bool:
+        import requests
+
+        if self.process.poll() is not None:
+            raise RuntimeError(f"{self.what} exited:\n{self.log_tail()}")
+        try:
+            return requests.get(self.base + self.ready_path, timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def start(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", self.module, *self.arguments()]
+        # The party configures itself; the test's Django settings must not leak into it.
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env["PYTHONPATH"] = str(REPO)
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_for(self._ready, timeout=START_TIMEOUT, what=self.what)
+        except TimeoutError as error:
+            self.stop()
+            raise TimeoutError(f"{error}\n{self.log_tail()}") from None
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM the process group, then SIGKILL if it has not exited within 10 s."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 def worker_database_url() -> str:

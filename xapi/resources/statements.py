@@ -78,7 +78,7 @@ def _store(xrequest: XRequest, statements, parts) -> list[str]:
         statements, max_statements=conf.max_batch_statements(), version=xrequest.version
     )
     for statement in validated:
-        check_signed_statement(statement, parts)
+        check_signed_statement(statement, parts, version=xrequest.version)
     validated = statements_for_write(principal, validated)
     return services.statements_store(
         validated,

@@ -1,11 +1,12 @@
 """Hostile input never makes a 500 (Communication 3.2): property-based tests.
 
 Hypothesis generates statements across the Data schema (valid-ish, then broken in one place),
-arbitrary JSON and bytes, the query parameters of GET /statements, and requests to the State,
-Activity Profile and Agent Profile resources, including the alternate request syntax. Each is
-sent through Django's test client to the real views with a university's real LRS
-credentials. An unhandled exception would propagate out of the test client and fail the test;
-every answer must be below 500, and every refusal must say why.
+arbitrary JSON and bytes, hostile signatures (JWSs broken in every part, under both versions),
+the query parameters of GET /statements, and requests to the State, Activity Profile and
+Agent Profile resources, including the alternate request syntax. Each is sent through
+Django's test client to the real views with a university's real LRS credentials. An
+unhandled exception would propagate out of the test client and fail the test; every answer
+must be below 500, and every refusal must say why.
 
 The example counts come from the Hypothesis profile (`conftest.py`): small in the default
 "ci" profile, larger with `--hypothesis-profile=thorough`.
@@ -14,9 +15,11 @@ The example counts come from the Hypothesis profile (`conftest.py`): small in th
 import base64
 import hashlib
 import json
+import string
 from urllib.parse import urlencode
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.conf import settings
 from django.test import Client
 from hypothesis import given
@@ -27,6 +30,7 @@ from xapi.models import Statement
 
 from . import strategies as xs
 from .conftest import make_statement
+from .signing import x5c_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -339,6 +343,109 @@ def test_2_0_version_headers_and_alternate_syntax_never_make_a_server_error(
         HTTP_X_EXPERIENCE_API_VERSION="2.0.0",
     )
     assert_answered(response)
+
+
+def _b64url(value) -> str:
+    raw = value if isinstance(value, bytes) else json.dumps(value).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+# x5c entries: real certificates (an RSA one and an EC one), then anything at all.
+_SIGNER_CERTIFICATES = [
+    x5c_certificate(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+    x5c_certificate(ec.generate_private_key(ec.SECP256R1())),
+]
+JWS_HEADERS = st.one_of(
+    st.fixed_dictionaries(
+        {
+            "alg": st.one_of(
+                st.sampled_from(["RS256", "RS384", "RS512", "none", "HS256"]), xs.ANY_JSON
+            )
+        },
+        optional={
+            "x5c": st.one_of(
+                st.lists(
+                    st.one_of(
+                        st.sampled_from(_SIGNER_CERTIFICATES),
+                        st.binary(max_size=40).map(lambda b: base64.b64encode(b).decode()),
+                        xs.ANY_JSON,
+                    ),
+                    max_size=2,
+                ),
+                xs.ANY_JSON,
+            ),
+            "crit": xs.ANY_JSON,
+            "b64": st.booleans(),
+        },
+    ),
+    xs.ANY_JSON,
+)
+B64URL_TEXT = st.text(string.ascii_letters + string.digits + "-_", max_size=40)
+# A payload of None stands for the statement itself, so verification is reached.
+JWS_PAYLOADS = st.one_of(st.none(), st.none(), xs.ANY_JSON, xs.STATEMENTS)
+JWS_SEGMENTS = st.one_of(B64URL_TEXT, xs.SHORT_ASCII, xs.ANY_JSON.map(_b64url), st.just(""))
+
+
+@st.composite
+def hostile_signatures(draw, statement: dict) -> bytes:
+    """Compact JWSs with hostile parts, JSON serializations, stray dots and raw bytes."""
+    payload = draw(JWS_PAYLOADS)
+    payload_b64 = _b64url(statement if payload is None else payload)
+    header_b64 = draw(st.one_of(JWS_HEADERS.map(_b64url), JWS_SEGMENTS))
+    signature_b64 = draw(JWS_SEGMENTS)
+    compact = f"{header_b64}.{payload_b64}.{signature_b64}"
+    spoil = draw(st.sampled_from(["", "\n", "==", " ", "."]))
+    return draw(
+        st.one_of(
+            st.just((compact + spoil).encode()),
+            st.lists(JWS_SEGMENTS, max_size=5).map(lambda parts: ".".join(parts).encode()),
+            st.just(
+                json.dumps(
+                    {"payload": payload_b64, "protected": header_b64, "signature": signature_b64}
+                ).encode()
+            ),
+            st.binary(max_size=60),
+        )
+    )
+
+
+@given(
+    data=st.data(),
+    version=st.sampled_from(["1.0.3", "2.0.0"]),
+    content_type=st.sampled_from(["application/octet-stream", "text/plain"]),
+    sent_as_part=st.booleans(),
+)
+def test_hostile_signatures_never_make_a_server_error(
+    lrs_a, lrs_a_2_0, data, version, content_type, sent_as_part
+):
+    statement = make_statement()
+    token = data.draw(hostile_signatures(statement))
+    sha2 = hashlib.sha256(token).hexdigest()
+    attachment = {
+        "usageType": "http://adlnet.gov/expapi/attachments/signature",
+        "display": {"en-US": "signature"},
+        "contentType": content_type,
+        "length": len(token),
+        "sha2": sha2,
+    }
+    parts = [
+        (
+            {"Content-Type": "application/json"},
+            json.dumps(dict(statement, attachments=[attachment])).encode(),
+        )
+    ]
+    if sent_as_part:
+        headers = {
+            "Content-Type": content_type,
+            "Content-Transfer-Encoding": "binary",
+            "X-Experience-API-Hash": sha2,
+        }
+        parts.append((headers, token))
+    body, body_type = multipart.build(parts)
+    lrs = lrs_a_2_0 if version == "2.0.0" else lrs_a
+    response = lrs.post("statements", body, content_type=body_type)
+    assert_answered(response)
+    assert response["X-Experience-API-Version"] == version
 
 
 @given(authorization=st.one_of(xs.TEXT, xs.SHORT_ASCII.map(lambda s: "Basic " + s)))

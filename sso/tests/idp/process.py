@@ -2,69 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
-import requests
-
-from tests.services.processes import free_port, wait_for
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.services.processes import SecondPartyProcess
 
 
-class IdentityProvider:
+class IdentityProvider(SecondPartyProcess):
+    module = "sso.tests.idp.run"
+    log_name = "idp.log"
+    what = "the identity provider"
+    ready_path = "/o/.well-known/openid-configuration"
+
     def __init__(self, workdir: Path, *, people: list[dict], clients: list[dict]):
-        self.workdir = workdir
-        self.port = free_port()
-        self.people = people
-        self.clients = clients
-        self.process: subprocess.Popen | None = None
+        super().__init__(workdir, setup={"people": people, "clients": clients})
 
     @property
     def issuer(self) -> str:
-        return f"http://127.0.0.1:{self.port}/o"
-
-    def _ready(self) -> bool:
-        if self.process.poll() is not None:
-            raise RuntimeError(f"identity provider exited:\n{self.log_tail()}")
-        try:
-            url = f"{self.issuer}/.well-known/openid-configuration"
-            return requests.get(url, timeout=1).status_code == 200
-        except requests.RequestException:
-            return False
-
-    def log_tail(self) -> str:
-        return (self.workdir / "idp.log").read_text(errors="replace")[-4000:]
-
-    def start(self) -> IdentityProvider:
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        setup = self.workdir / "setup.json"
-        setup.write_text(
-            json.dumps({"port": self.port, "people": self.people, "clients": self.clients})
-        )
-        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-        env["PYTHONPATH"] = str(REPO)
-        with (self.workdir / "idp.log").open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "sso.tests.idp.run", str(setup)],
-                cwd=REPO,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(self._ready, timeout=60, what="the identity provider")
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        return f"{self.base}/o"
