@@ -65,6 +65,10 @@ def site_for_request(request) -> Site | None:
     host, port = request.get_host(), request.get_port()
     site = kept("site", (host, port), lambda: Site.find_for_request(request))
     request._wagtail_site = site
+    # Wagtail reads its site root paths (for every page URL) from the shared cache once per
+    # request; kept, they come from this process (ADR 0066). Any site or page write bumps the
+    # generation, as it clears Wagtail's own copy.
+    request._wagtail_cached_site_root_paths = kept("site-root-paths", (), Site.get_site_root_paths)
     return site
 
 

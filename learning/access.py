@@ -6,13 +6,24 @@ go through the one access core, `universities.access`.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from courses.models import CoursePage, LessonPage
 from universities.access import object_or_404, reach
 from universities.models import Role
 
-from .models import Enrollment
+from .models import Enrollment, LessonProgress
+
+# The learner's done lessons, read with the enrollment in the same query (the lesson page
+# needs both, ADR 0066): `learning.pages` uses them when they are there.
+_DONE_LESSON_KEYS = Subquery(
+    LessonProgress.objects.filter(enrollment=OuterRef("pk"))
+    .values("enrollment")
+    .annotate(keys=StringAgg(Cast("lesson_key", CharField()), Value(",")))
+    .values("keys")
+)
 
 
 def enrollment_for_learner(user, enrollment_id) -> Enrollment:
@@ -23,19 +34,24 @@ def enrollment_for_learner(user, enrollment_id) -> Enrollment:
     return object_or_404(enrollments, pk=enrollment_id)
 
 
-def lesson_for_learner(user, lesson: LessonPage, *, course=None) -> Enrollment:
+def lesson_for_learner(
+    user, lesson: LessonPage, *, course=None, with_done_lessons: bool = False
+) -> Enrollment:
     """The enrollment that lets `user` study `lesson` (any translation of it).
 
     Withdrawn learners and people not enrolled are refused; course staff use
     `course_staff_can_preview` instead. `course`, the lesson's course when the caller has
-    already read it, saves looking it up again.
+    already read it, saves looking it up again. `with_done_lessons` reads the learner's done
+    lesson keys in the same query, as `done_lesson_keys`.
     """
     if not user.is_authenticated:
         raise PermissionDenied
     course_key = course.translation_key if course is not None else _course_key_of(lesson)
+    enrollments = Enrollment.objects.select_related("outline", "run")
+    if with_done_lessons:
+        enrollments = enrollments.annotate(done_lesson_keys=_DONE_LESSON_KEYS)
     enrollment = (
-        Enrollment.objects.select_related("outline", "run")
-        .filter(learner=user, outline__course_key=course_key)
+        enrollments.filter(learner=user, outline__course_key=course_key)
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .order_by("-enrolled_at")
         .first()

@@ -53,7 +53,7 @@ def serve_lesson_page(request, page: LessonPage):
     course = kept("lesson-course", (page.pk,), lambda: CoursePage.objects.ancestor_of(page).first())
     enrollment = None
     try:
-        enrollment = lesson_for_learner(request.user, page, course=course)
+        enrollment = lesson_for_learner(request.user, page, course=course, with_done_lessons=True)
     except PermissionDenied:
         if course is None or not course_staff_can_preview(request.user, course):
             return _lesson_locked(request, page, course)

@@ -7,6 +7,7 @@ the number of lessons or learners: pages in the reader's language are looked up 
 set of translation keys at once (`courses.selectors.localized_pages`).
 """
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +23,8 @@ from universities.models import University
 from .models import CourseOutline, Enrollment, ProgramEnrollment
 from .rules import completed_by_marking
 from .standing import lessons_new_since
+
+_NOT_READ = object()
 
 # --- The outline as the reader sees it ---------------------------------------------------
 
@@ -105,6 +108,9 @@ def group_by_module(entries: list) -> list[OutlineModule]:
 def _done_keys(enrollment: Enrollment | None) -> set:
     if enrollment is None:
         return set()
+    read_with_it = getattr(enrollment, "done_lesson_keys", _NOT_READ)
+    if read_with_it is not _NOT_READ:  # `learning.access.lesson_for_learner` read them along
+        return {uuid.UUID(key) for key in (read_with_it or "").split(",") if key}
     return set(enrollment.lessons.values_list("lesson_key", flat=True))
 
 
