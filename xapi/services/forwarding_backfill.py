@@ -15,7 +15,7 @@ import datetime as dt
 import time
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,11 +122,21 @@ def forwarding_backfill_run(*, backfill_id: int, seconds: float = BACKFILL_RUN_S
     """Queue slices of a back-fill for up to `seconds`; True when it is finished. Idempotent:
     a second run of a finished back-fill does nothing. If time runs out, asks for another run."""
     deadline = time.monotonic() + seconds
-    while not _slice_run(backfill_id):
+    conflicts = 0
+    while True:
+        try:
+            if _slice_run(backfill_id):
+                return True
+            conflicts = 0
+        except IntegrityError:
+            # Retention deleted a statement of the slice between our read and our insert:
+            # the slice rolled back, and read again it no longer holds that statement.
+            conflicts += 1
+            if conflicts >= 3:
+                raise
         if time.monotonic() >= deadline:
             enqueue(forward_backfill, backfill_id=backfill_id)
             return False
-    return True
 
 
 def forwarding_backfills_resume() -> int:

@@ -184,6 +184,15 @@ def test_a_stopped_lrs_is_not_back_filled(university_a, learner_a):
     assert not ForwardingBackfill.objects.exists()
 
 
+def test_a_stopped_lrs_gets_a_message_from_the_page(university_a):
+    lrs = _external(university_a)
+    external_lrs_deactivate(lrs=lrs)
+    browser = _browser(make_member("registrar", university_a))
+    response = browser.post(f"/xapi/forwarding/uni-a/{lrs.pk}/backfill/", {"since": ""})
+    assert response.status_code == 400 and "Reactivate" in response.content.decode()
+    assert not ForwardingBackfill.objects.exists()
+
+
 def test_each_learners_statements_keep_their_order_with_back_filled_ones(university_a):
     first, second = make_member("learner", university_a), make_member("learner", university_a)
     older_first = _store(first, university_a)
