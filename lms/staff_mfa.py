@@ -4,9 +4,9 @@ With `ILM_REQUIRE_STAFF_MFA` on (production's default), a person who holds a sta
 (instructor, editor, registrar, or platform staff) and has not activated TOTP is sent to
 activate it before any staff door opens: the Wagtail admin and every page whose
 view name `STAFF_DOORS` lists, which are the pages that show learners' personal data or hand
-out credentials (rosters and their CSVs, reports and exports, API tokens, LRS credentials,
-certificate management). allauth asks a person who has TOTP for a code at every login, so
-having it means the session passed it.
+out credentials (rosters and their CSVs, reports and exports, API tokens, LRS credentials, the
+LRS's forwarding and retention period, certificate management). allauth asks a person who has
+TOTP for a code at every login, so having it means the session passed it.
 
 Learners are never asked: a door's own gate refuses them. The reports API and the LRS are not
 doors: the tokens and credentials they take are their second factor, and those are made only
@@ -27,7 +27,8 @@ STAFF_DOORS = (
     "teaching:",
     "reports_site:",
     "xapi:clients",
-    "xapi:forwarding",
+    "xapi:forwarding",  # and its actions: xapi:forwarding_retry, _reactivate, _backfill
+    "xapi:retention",
     "certificates:manage",
     "certificates:settings",
     "lti:register",

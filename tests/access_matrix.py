@@ -145,6 +145,7 @@ DEFAULT_KWARGS: dict[str, Callable] = {
     "page_id": lambda fx: fx.draft_lesson_a.pk,
     "parent_page_id": lambda fx: fx.course_a.pk,
     "code": lambda fx: fx.a.code,
+    "lrs_id": lambda fx: fx.lrs_a.pk,
     # allauth's SAML "organization slug": a university code (A has no SAML sign-in).
     "organization_slug": lambda fx: fx.a.code,
     "image_id": lambda fx: fx.image_a.pk,
@@ -179,6 +180,17 @@ _LEARNER_PAGES = frozenset(AUTHENTICATED)
 _SITE_STAFF_OF_A = frozenset({"instructor_a", "staff"})
 _SITE_STAFF_OF_B = frozenset({"instructor_b", "editor_b", "staff"})
 _ANY_NON_ERROR = frozenset({OK, REDIRECT, LOGIN, DENIED, INVALID})
+
+# A POST by A's registrar (or platform staff) succeeds and redirects; everyone else is refused.
+_REGISTRAR_OF_A_POSTS = row(
+    {DENIED}, anon={LOGIN}, registrar_a={REDIRECT}, staff={REDIRECT}, method="post"
+)
+_LRS_OF_B_POSTS = row(
+    {DENIED},
+    anon={LOGIN},
+    method="post",
+    kwargs=lambda fx: {"code": fx.a.code, "lrs_id": fx.lrs_b.pk},
+)
 
 ROWS: dict[str, Row] = {
     # --- Instructor tools (teaching) ---------------------------------------------------
@@ -514,6 +526,26 @@ ROWS.update(
         "xapi:statements": public(INVALID, DENIED),
         "xapi:clients": login_required(ok={"registrar_a", "staff"}),
         "xapi:forwarding": login_required(ok={"registrar_a", "staff"}),
+        # The registrar's actions on one LRS: POST only (a GET is 405 once logged in), and
+        # another university's LRS under A's code is not found, for platform staff too.
+        "xapi:forwarding_retry": public(INVALID) | {"anon": {LOGIN}},
+        "xapi:forwarding_retry#post": _REGISTRAR_OF_A_POSTS,
+        "xapi:forwarding_retry#lrs_b": _LRS_OF_B_POSTS,
+        "xapi:forwarding_reactivate": public(INVALID) | {"anon": {LOGIN}},
+        "xapi:forwarding_reactivate#post": _REGISTRAR_OF_A_POSTS,
+        "xapi:forwarding_reactivate#lrs_b": _LRS_OF_B_POSTS,
+        "xapi:forwarding_backfill": public(INVALID) | {"anon": {LOGIN}},
+        "xapi:forwarding_backfill#post": _REGISTRAR_OF_A_POSTS,
+        "xapi:forwarding_backfill#lrs_b": _LRS_OF_B_POSTS,
+        "xapi:retention": login_required(ok={"registrar_a", "staff"}),
+        "xapi:retention#post": row(
+            {DENIED},
+            anon={LOGIN},
+            registrar_a={REDIRECT},
+            staff={REDIRECT},
+            method="post",
+            query=lambda fx: {"keep": "days", "days": "3650"},
+        ),
     }
 )
 

@@ -20,6 +20,7 @@ from learning import services as learning
 from tests import access_matrix as m
 from tests import factories as f
 from universities import roles
+from xapi.services import external_lrs_create
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,17 @@ class Fixtures:
             main_library=library,
             folder="content/matrix-a",
             uploaded_by=self.users["instructor_a"],
+        )
+        # Each university's own LRS that statements are forwarded to (ADR 0057).
+        self.lrs_a, self.lrs_b = (
+            external_lrs_create(
+                university=university,
+                name=f"Matrix LRS of {university.code}",
+                endpoint="http://127.0.0.1:9/xapi/",
+                key="matrix",
+                secret="matrix-secret",
+            )
+            for university in (self.a, self.b)
         )
         # Titles only A's people (and platform staff) may read: no answer to anyone else may
         # contain them, whatever its status code.

@@ -28,11 +28,12 @@ scope is the learner themself:
 Anything else is refused: no credentials 401, wrong credentials 401, a deactivated client 401,
 an action outside the scope 403.
 
-**The registrars' pages** (`client_views`), where LRS clients are created and deactivated, are
+**The registrars' pages** (`client_views`, where LRS clients are created and deactivated;
+`forwarding_views`, the university's own LRS; `retention_views`, its retention period) are
 for platform staff and the registrars of the university, checked with the access core
 (`universities.access.may_act_for`). An unknown university code is 404; a university the
 user is not registrar of is 403 (its code is public anyway, in its DID document's URL). A client
-of another university is 404, as a client that does not exist.
+or an external LRS of another university is 404, as one that does not exist.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from django.utils import timezone
 from outbox.services import enqueue
 
 from .forwarding_hosts import endpoint_refusal
-from .models import ExternalLRS, ForwardedStatement, Statement
+from .models import ExternalLRS, ForwardedStatement, ForwardingBackfill, Statement
 from .tasks import forward_statements
 from .validation import statements_match
 
@@ -183,23 +183,30 @@ def _send(lrs: ExternalLRS, statement: Statement) -> None:
 
 
 def _queue_heads(lrs_id: int, now: dt.datetime) -> list[int]:
-    """The oldest unsent row of each learner's queue, if it is due."""
+    """The oldest unsent row of each learner's queue (by the statement's row, which is the
+    order of storing), if it is due. While a back-fill runs, only heads it has already
+    walked past go: an older statement of that learner may still be on its way in."""
     heads = (
         ForwardedStatement.objects.filter(lrs_id=lrs_id)
         .exclude(status=ForwardedStatement.Status.SENT)
         .values("learner_key")
-        .annotate(head=Min("id"))
+        .annotate(head=Min("statement_id"))
         .values_list("head", flat=True)
     )
-    return list(
-        ForwardedStatement.objects.filter(
-            pk__in=list(heads),
-            next_attempt_at__lte=now,
-            status__in=[ForwardedStatement.Status.PENDING, ForwardedStatement.Status.FAILING],
-        )
-        .order_by("id")
-        .values_list("pk", flat=True)
+    due = ForwardedStatement.objects.filter(
+        lrs_id=lrs_id,
+        statement_id__in=list(heads),
+        next_attempt_at__lte=now,
+        status__in=[ForwardedStatement.Status.PENDING, ForwardedStatement.Status.FAILING],
     )
+    backfill_cursor = (
+        ForwardingBackfill.objects.filter(lrs_id=lrs_id, status=ForwardingBackfill.Status.RUNNING)
+        .values_list("cursor", flat=True)
+        .first()
+    )
+    if backfill_cursor is not None:
+        due = due.filter(statement_id__lte=backfill_cursor)
+    return list(due.order_by("statement_id").values_list("pk", flat=True))
 
 
 def _deliver_one(delivery_id: int) -> bool | None:
@@ -271,7 +278,7 @@ def forwards_due_lrs_ids() -> list[int]:
 
 
 def forwarding_status(lrs_queryset) -> list[dict]:
-    """Per LRS: its configuration, counts per status, and the latest failures."""
+    """Per LRS: its configuration, counts per status, the latest failures and back-fill."""
     rows = []
     for lrs in lrs_queryset.order_by("name"):
         counts = dict(
@@ -282,5 +289,6 @@ def forwarding_status(lrs_queryset) -> list[dict]:
                 status__in=[ForwardedStatement.Status.FAILING, ForwardedStatement.Status.FAILED]
             ).order_by("id")[:20]
         )
-        rows.append({"lrs": lrs, "counts": counts, "failures": failures})
+        backfill = lrs.backfills.order_by("-requested_at", "-pk").first()
+        rows.append({"lrs": lrs, "counts": counts, "failures": failures, "backfill": backfill})
     return rows

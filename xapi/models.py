@@ -313,13 +313,56 @@ class ForwardedStatement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lrs", "statement"], name="xapi_forward_unique")
         ]
+        # A learner's queue is in the order their statements were stored (the statement's
+        # row id), so back-filled statements take their place among the ones queued live.
         indexes = [
             models.Index(
-                fields=["lrs", "learner_key", "id"],
-                name="xapi_forward_queue",
+                fields=["lrs", "learner_key", "statement"],
+                name="xapi_forward_queue_stmt",
                 condition=~models.Q(status="sent"),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.statement_uuid} → {self.lrs_id} ({self.status})"
+
+
+class ForwardingBackfill(models.Model):
+    """A registrar's request to forward statements stored before the LRS queued them (ADR 0057).
+
+    It walks the university's statements in row order, in slices, up to `until_statement`
+    (the newest statement when it was asked for); `cursor` is the last statement considered.
+    While it runs, the LRS is sent only statements up to the cursor, so each learner's
+    statements still arrive in the order they were stored.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("finished")
+
+    lrs = models.ForeignKey(ExternalLRS, on_delete=models.CASCADE, related_name="backfills")
+    since = models.DateTimeField(_("stored since"), null=True, blank=True)
+    until_statement = models.BigIntegerField()
+    cursor = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    queued = models.PositiveIntegerField(_("queued"), default=0)
+    already_queued = models.PositiveIntegerField(_("already queued or sent"), default=0)
+    filtered_out = models.PositiveIntegerField(_("left out by the filters"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lrs"],
+                condition=models.Q(status="running"),
+                name="xapi_backfill_one_running",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"back-fill {self.pk} → {self.lrs_id} ({self.status})"

@@ -9,12 +9,21 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .errors import XAPIError
 from .identities import learner_ifis
-from .models import Activity, AttachmentContent, Document, Statement, StatementKey, value_hash
+from .models import (
+    Activity,
+    AttachmentContent,
+    Document,
+    Statement,
+    StatementKey,
+    StatementRetention,
+    value_hash,
+)
 from .validation import agent_ifi
 from .versions import XAPI_1_0_3, is_2_0
 
@@ -387,3 +396,26 @@ def document_ids(address, *, since: dt.datetime | None) -> tuple[list[str], dt.d
         queryset = queryset.filter(updated__gt=since)
     rows = list(queryset.order_by("updated").values_list("document_id", "updated"))
     return [row[0] for row in rows], (rows[-1][1] if rows else None)
+
+
+@dataclass(frozen=True)
+class RetentionInForce:
+    """A university's statement retention: its own period, the platform's, and the one that
+    applies (the shorter; None is "kept forever")."""
+
+    university_days: int | None
+    platform_days: int | None
+
+    @property
+    def effective_days(self) -> int | None:
+        periods = [days for days in (self.university_days, self.platform_days) if days]
+        return min(periods) if periods else None
+
+
+def statement_retention_of(university) -> RetentionInForce:
+    """The retention periods in force for `university`'s statements (ADR 0060, ADR 0040)."""
+    own = StatementRetention.objects.filter(university=university).first()
+    return RetentionInForce(
+        university_days=own.days if own else None,
+        platform_days=settings.ILM_XAPI_STATEMENT_RETENTION_DAYS or None,
+    )

@@ -11,11 +11,21 @@ def forward_statements(*, lrs_id: int) -> int:
     return forwards_deliver(lrs_id=lrs_id)
 
 
+@shared_task(name="xapi.forward_backfill", ignore_result=True, acks_late=True, soft_time_limit=240)
+def forward_backfill(*, backfill_id: int) -> bool:
+    """Queue a registrar's back-fill, slice by slice; idempotent (ADR 0057)."""
+    from .services.forwarding_backfill import forwarding_backfill_run
+
+    return forwarding_backfill_run(backfill_id=backfill_id)
+
+
 @shared_task(name="xapi.forward_due", ignore_result=True)
 def forward_due() -> int:
     """The periodic sweep: retries whose backoff has passed, and work of a lost worker."""
     from .forwarding import forwards_deliver, forwards_due_lrs_ids
+    from .services.forwarding_backfill import forwarding_backfills_resume
 
+    forwarding_backfills_resume()
     ids = forwards_due_lrs_ids()
     for lrs_id in ids:
         forwards_deliver(lrs_id=lrs_id)

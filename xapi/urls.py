@@ -1,10 +1,16 @@
 from django.urls import path
 
 from .client_views import client_list
-from .forwarding_views import forwarding_page
+from .forwarding_views import (
+    forwarding_backfill,
+    forwarding_page,
+    forwarding_reactivate,
+    forwarding_retry,
+)
 from .resources.directory import about, activities, agents
 from .resources.documents import activity_profile, agent_profile, state
 from .resources.statements import statements
+from .retention_views import retention_page
 
 app_name = "xapi"
 
@@ -19,4 +25,16 @@ urlpatterns = [
     path("about", about, name="about"),
     path("clients/<slug:code>/", client_list, name="clients"),
     path("forwarding/<slug:code>/", forwarding_page, name="forwarding"),
+    path("forwarding/<slug:code>/<int:lrs_id>/retry/", forwarding_retry, name="forwarding_retry"),
+    path(
+        "forwarding/<slug:code>/<int:lrs_id>/reactivate/",
+        forwarding_reactivate,
+        name="forwarding_reactivate",
+    ),
+    path(
+        "forwarding/<slug:code>/<int:lrs_id>/backfill/",
+        forwarding_backfill,
+        name="forwarding_backfill",
+    ),
+    path("retention/<slug:code>/", retention_page, name="retention"),
 ]

@@ -32,6 +32,7 @@ from tests.factories import (
     publish,
     quiz_attempt_answer,
 )
+from xapi.services import external_lrs_create, external_lrs_deactivate
 
 from .conftest import assert_accessible
 from .content import quiz_block_with_ids
@@ -247,6 +248,19 @@ def test_every_page_type_fits_a_360_px_phone_with_its_primary_action_in_sight(
     visit.check("reports: schedules", reverse("reports_site:schedules"))
     visit.check("credentials", reverse("certificates:manage"))
     visit.check("certificate settings", reverse("certificates:settings"))
+    # The learning record store's pages, with one LRS forwarded to and one stopped.
+    for name in ("Campus learning record store", "Ministry of Education archive"):
+        external_lrs_create(
+            university=university,
+            name=name,
+            endpoint="https://lrs.example.org/xapi/",
+            key="campus",
+            secret="secret",
+            verb_iris="http://adlnet.gov/expapi/verbs/completed",
+        )
+    external_lrs_deactivate(lrs=university.external_lrs.get(name__startswith="Ministry"))
+    for name in ("clients", "forwarding", "retention"):
+        visit.check(f"lrs: {name}", reverse(f"xapi:{name}", args=[university.code]))
 
     # Platform staff connecting a partner LMS (LTI Dynamic Registration), and a refused launch.
     visit.as_user(UserFactory(is_superuser=True, is_staff=True))

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.factories import UniversityFactory, make_member
-from xapi.models import ForwardedStatement
+from xapi.models import ForwardedStatement, ForwardingBackfill
 from xapi.services import external_lrs_create, learner_agent, lrs_client_create
 
 from .conftest import RESULT_TIMEOUT
@@ -173,3 +173,78 @@ def test_statements_reach_the_universitys_lrs_once_and_in_order_despite_a_killed
     for learner_key, expected in sent_order.items():
         assert [i for i, name in rows if name == learner_key] == expected  # each one's order
     assert not ForwardedStatement.objects.exclude(last_error="").exists()
+
+
+def _statements_post(sender: Client, token: str, learners, sent_order, *, per_learner: int):
+    batch = []
+    for learner in learners:
+        for _ in range(per_learner):
+            statement_id = str(uuid.uuid4())
+            sent_order[str(learner.pk)].append(statement_id)
+            batch.append(
+                {
+                    "id": statement_id,
+                    "actor": learner_agent(learner),
+                    "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+                    "object": {"id": f"https://fwd.example/q/{statement_id}"},
+                }
+            )
+    response = sender.post(
+        "/xapi/statements",
+        json.dumps(batch),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Basic {token}",
+        HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_a_back_fill_sends_older_statements_first_and_once(
+    receiver, worker_factory, celery_to_broker
+):
+    university = UniversityFactory(code="bfl")
+    learners = [make_member("learner", university) for _ in range(3)]
+    credentials = lrs_client_create(university=university, name="Quiz tool")
+    token = base64.b64encode(f"{credentials.key}:{credentials.secret}".encode()).decode()
+    sender = Client()
+    sent_order: dict[str, list[str]] = {str(learner.pk): [] for learner in learners}
+    _statements_post(sender, token, learners, sent_order, per_learner=10)  # before the LRS
+    lrs = external_lrs_create(
+        university=university,
+        name="Campus LRS",
+        endpoint=receiver["endpoint"],
+        key=receiver["key"],
+        secret=receiver["secret"],
+    )
+    _statements_post(sender, token, learners, sent_order, per_learner=5)  # queued live
+    assert ForwardedStatement.objects.count() == 15
+    registrar = Client()
+    registrar.force_login(make_member("registrar", university))
+    backfill_url = f"/xapi/forwarding/{university.code}/{lrs.pk}/backfill/"
+    assert registrar.post(backfill_url, {"since": ""}).status_code == 302
+
+    worker_factory().start()
+    total = 15 * len(learners)
+    wait_for(
+        lambda: ForwardedStatement.objects.filter(status="sent").count() == total,
+        timeout=RESULT_TIMEOUT * 2,
+        what="the back-filled and live statements to be forwarded",
+    )
+    backfill = ForwardingBackfill.objects.get()
+    assert backfill.status == "done" and (backfill.queued, backfill.already_queued) == (30, 15)
+    rows = _receiver_rows(receiver["database_url"])
+    received_ids = [statement_id for statement_id, _ in rows]
+    assert len(received_ids) == total == len(set(received_ids))
+    for learner_key, expected in sent_order.items():
+        assert [i for i, name in rows if name == learner_key] == expected  # older ones first
+
+    # Asking again queues nothing: every statement is already sent.
+    assert registrar.post(backfill_url, {"since": ""}).status_code == 302
+    wait_for(
+        lambda: ForwardingBackfill.objects.filter(status="done").count() == 2,
+        timeout=RESULT_TIMEOUT,
+        what="the second back-fill",
+    )
+    again = ForwardingBackfill.objects.latest("pk")
+    assert (again.queued, again.already_queued) == (0, total)
+    assert len(_receiver_rows(receiver["database_url"])) == total

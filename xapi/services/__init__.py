@@ -1,7 +1,8 @@
 """Writes of the learning record store, one module per concept: `statements` (store and
 void), `statement_keys` (the filter index), `activities` (canonical definitions),
-`documents` (state and profiles), `clients` (LRS credentials), `forwarding` (a university's
-own LRS) and `erasure` (a learner's statements, and those past the retention period).
+`documents` (state and profiles), `clients` (LRS credentials), `forwarding` and
+`forwarding_backfill` (a university's own LRS) and `erasure` (a learner's statements, and
+those past the retention period).
 
 Every public service raises `XAPIError` (with the HTTP status the specification names) when it
 refuses something and runs in one transaction. Other apps import from this package: the H5P
@@ -29,7 +30,13 @@ from .erasure import (
     statements_prune,
     university_retention_enforce,
 )
-from .forwarding import external_lrs_create, external_lrs_deactivate
+from .forwarding import (
+    external_lrs_create,
+    external_lrs_deactivate,
+    external_lrs_reactivate,
+    forwards_retry,
+)
+from .forwarding_backfill import forwarding_backfill_request, forwarding_backfill_run
 from .statement_keys import statement_keys
 from .statements import (
     AttachmentPart,
@@ -48,6 +55,10 @@ __all__ = [
     "document_save",
     "external_lrs_create",
     "external_lrs_deactivate",
+    "external_lrs_reactivate",
+    "forwarding_backfill_request",
+    "forwarding_backfill_run",
+    "forwards_retry",
     "learner_account_home_page",
     "learner_agent",
     "learner_id_from_agent",
