@@ -41,15 +41,17 @@ def lesson_for_learner(
 
     Withdrawn learners and people not enrolled are refused; course staff use
     `course_staff_can_preview` instead. `course`, the lesson's course when the caller has
-    already read it, saves looking it up again. `with_done_lessons` reads the learner's done
-    lesson keys in the same query, as `done_lesson_keys`.
+    already read it, saves looking it up again. `with_done_lessons` (the lesson page) reads the
+    learner's done lesson keys in the same query, as `done_lesson_keys`, and leaves the
+    enrollment's outline and run to the caller, who has them kept (ADR 0066).
     """
     if not user.is_authenticated:
         raise PermissionDenied
     course_key = course.translation_key if course is not None else _course_key_of(lesson)
-    enrollments = Enrollment.objects.select_related("outline", "run")
     if with_done_lessons:
-        enrollments = enrollments.annotate(done_lesson_keys=_DONE_LESSON_KEYS)
+        enrollments = Enrollment.objects.annotate(done_lesson_keys=_DONE_LESSON_KEYS)
+    else:
+        enrollments = Enrollment.objects.select_related("outline", "run")
     enrollment = (
         enrollments.filter(learner=user, outline__course_key=course_key)
         .exclude(status=Enrollment.Status.WITHDRAWN)

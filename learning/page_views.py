@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from courses.kept import kept
-from courses.models import CoursePage, LessonPage, ProgramPage
+from courses.models import CoursePage, CourseRun, LessonPage, ProgramPage
 from courses.selectors import current_run_for
 
 from . import pages
@@ -54,6 +54,7 @@ def serve_lesson_page(request, page: LessonPage):
     enrollment = None
     try:
         enrollment = lesson_for_learner(request.user, page, course=course, with_done_lessons=True)
+        _attach_kept_rows(enrollment)
     except PermissionDenied:
         if course is None or not course_staff_can_preview(request.user, course):
             return _lesson_locked(request, page, course)
@@ -74,6 +75,16 @@ def serve_lesson_page(request, page: LessonPage):
         }
     )
     return _render_page(request, page, context)
+
+
+def _attach_kept_rows(enrollment) -> None:
+    """The enrollment's outline and run, shared by every learner of the run and changed only
+    by writes that bump the content generation: kept rather than joined each time."""
+    outline_id, run_id = enrollment.outline_id, enrollment.run_id
+    enrollment.outline = kept(
+        "outline-row", (outline_id,), lambda: CourseOutline.objects.get(pk=outline_id)
+    )
+    enrollment.run = kept("run-row", (run_id,), lambda: CourseRun.objects.get(pk=run_id))
 
 
 def _link_outline(request, view, outline, locale_id) -> None:

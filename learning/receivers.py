@@ -12,12 +12,22 @@ from .services import course_outline_sync
 
 
 # An anonymous course page shows the places taken and the outline (ADR 0056).
-@receiver(post_save, sender=Enrollment)
 @receiver(post_delete, sender=Enrollment)
 @receiver(post_save, sender=CourseOutline)
 @receiver(post_delete, sender=CourseOutline)
 def anonymous_pages_changed(sender, raw=False, **kwargs):
     if not raw:
+        pagecache.content_changed()
+
+
+@receiver(post_save, sender=Enrollment)
+def places_taken_changed(sender, raw=False, created=False, update_fields=None, **kwargs):
+    """Only a new enrollment or a change of status changes the places taken. A recount of a
+    learner's progress saves the enrollment too, many times a minute on a busy day: it must
+    not empty every kept page and value of the platform (ADR 0066)."""
+    if raw:
+        return
+    if created or update_fields is None or "status" in update_fields:
         pagecache.content_changed()
 
 

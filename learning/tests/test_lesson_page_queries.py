@@ -18,6 +18,7 @@ from django.urls import reverse
 from wagtail.models import Locale
 
 from accounts.models import User
+from courses import pagecache
 from courses.models import LessonPage
 from learning import services as learning
 from learning.models import CourseOutline, Enrollment
@@ -81,6 +82,23 @@ def test_done_lessons_read_with_the_enrollment_are_marked_in_the_outline(client,
     page = client.get(second.url).content.decode()
     done = re.findall(r'<li class="done">(?:<a href="[^"]*">)?([^<]+)', page)
     assert done == [first.title, third.title]
+
+
+def test_a_learners_progress_leaves_the_kept_values_but_an_enrollment_does_not(client, tnu):
+    course = f.build_course(tnu, modules=1, lessons_per_module=2, quiz_in_last_lesson=False)
+    enrolled_client(client, course)
+    first = f.lessons_of(course)[0]
+    client.get(first.url)
+    before = pagecache.generation()
+    answer = client.post(reverse("learning:lesson_complete", args=[first.pk]))
+    assert answer.status_code == 303
+    enrollment = Enrollment.objects.get(run__course=course)
+    assert enrollment.lessons_completed == 1
+    assert pagecache.generation() == before  # a recount is not a content change
+    other = f.make_member("learner", tnu)
+    before = pagecache.generation()
+    learning.enrollment_create(learner=other, run=enrollment.run)
+    assert pagecache.generation() != before  # the places taken changed
 
 
 def test_the_count_does_not_grow_with_learners_enrollments_or_lessons(client, tnu):
