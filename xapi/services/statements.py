@@ -9,6 +9,7 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Iterable
@@ -78,6 +79,18 @@ def _prepare(statement: dict, *, authority: dict, stored: dt.datetime, version: 
     # Kept as sent; set when missing to the version the statement was sent under (ADR 0045).
     prepared.setdefault("version", statement_version_default(version))
     return prepared
+
+
+# Keys repeat across statements (verbs, activities, agents): their hash is remembered for the
+# most recent few thousand short ones.
+_REMEMBERED_KEY_LENGTH = 512
+_key_hash_remembered = functools.lru_cache(maxsize=8192)(value_hash)
+
+
+def _key_hash(value: str) -> str:
+    if len(value) <= _REMEMBERED_KEY_LENGTH:
+        return _key_hash_remembered(value)
+    return value_hash(value)
 
 
 def _target_id(statement: dict) -> uuid.UUID | None:
@@ -277,12 +290,15 @@ def statements_store(
         _prepare(s, authority=authority, stored=stored, version=version) for s in statements
     ]
     ids = [uuid.UUID(p["id"]) for p in prepared]
+    # Each statement's UUIDs, parsed once (ids are unique within a batch: validation).
+    id_of = {p["id"]: statement_id for p, statement_id in zip(prepared, ids, strict=True)}
+    target_of = {statement_id: _target_id(p) for p, statement_id in zip(prepared, ids, strict=True)}
 
     with transaction.atomic():
         # One round trip reads every stored row this batch touches: statements with its ids
         # (conflict or identical re-post), the statements its StatementRefs target, and
         # statements stored earlier that target one of its ids.
-        all_targets = {_target_id(s) for s in prepared} - {None}
+        all_targets = set(target_of.values()) - {None}
         related = _related_rows(set(ids) | all_targets, ids)
         by_statement_id = {row.statement_id: row for row in related}
         new = []
@@ -297,13 +313,13 @@ def statements_store(
         if not new:
             return [str(i) for i in ids]
 
-        new_ids = {uuid.UUID(s["id"]) for s in new}
-        targets = {_target_id(s) for s in new} - {None}
-        voiding_targets = {_target_id(s) for s in new if s["verb"]["id"] == VOIDED_VERB}
+        new_ids = {id_of[s["id"]] for s in new}
+        targets = {target_of[i] for i in new_ids} - {None}
+        voiding_targets = {target_of[id_of[s["id"]]] for s in new if s["verb"]["id"] == VOIDED_VERB}
         if voiding_targets and not may_void:
             raise XAPIError("these credentials may not void statements", 403)
         target_rows = {t: by_statement_id[t] for t in targets if t in by_statement_id}
-        batch_voiding = {uuid.UUID(s["id"]) for s in new if s["verb"]["id"] == VOIDED_VERB}
+        batch_voiding = {id_of[s["id"]] for s in new if s["verb"]["id"] == VOIDED_VERB}
         for target in voiding_targets:
             row = target_rows.get(target)
             if (row is not None and row.is_voiding) or target in batch_voiding:
@@ -331,7 +347,7 @@ def statements_store(
         rows = []
         for statement in new:
             learner_id = learner_id_from_agent(statement["actor"])
-            statement_id = uuid.UUID(statement["id"])
+            statement_id = id_of[statement["id"]]
             registration = (statement.get("context") or {}).get("registration")
             rows.append(
                 Statement(
@@ -344,7 +360,7 @@ def statements_store(
                     university_id=university_id,
                     learner_id=learner_id if learner_id in learner_ids else None,
                     client_id=client_id,
-                    target_statement_id=_target_id(statement),
+                    target_statement_id=target_of[statement_id],
                     is_voiding=statement["verb"]["id"] == VOIDED_VERB,
                     voided=statement_id in voided_on_arrival
                     and statement["verb"]["id"] != VOIDED_VERB,
@@ -352,8 +368,7 @@ def statements_store(
             )
         # (kind, hash) pairs per new statement.
         key_values: dict[uuid.UUID, set[tuple[int, str]]] = {
-            uuid.UUID(s["id"]): {(kind, value_hash(v)) for kind, v in statement_keys(s)}
-            for s in new
+            id_of[s["id"]]: {(kind, _key_hash(v)) for kind, v in statement_keys(s)} for s in new
         }
         # StatementRef targets pass their keys on (Communication 2.1.3.s3), in batch order
         # so a chain inside one batch resolves too.
@@ -361,10 +376,10 @@ def statements_store(
             stored_keys_of([row.pk for row in target_rows.values()]) if target_rows else {}
         )
         for statement in new:
-            target = _target_id(statement)
+            target = target_of[id_of[statement["id"]]]
             if target is None:
                 continue
-            own = key_values[uuid.UUID(statement["id"])]
+            own = key_values[id_of[statement["id"]]]
             if target in key_values:
                 own |= key_values[target]
             elif target in target_rows:
