@@ -154,8 +154,8 @@ WHERE statement_id = ANY(%s::uuid[]) OR target_statement_id = ANY(%s::uuid[])
 def _related_rows(statement_ids: set[uuid.UUID], targeted: list[uuid.UUID]) -> list[_StoredRow]:
     """Stored statements with one of `statement_ids`, or targeting one of `targeted`."""
     if connection.vendor == "postgresql":
-        # The hottest read of the LRS, without the ORM's query building (a third of a small
-        # POST's Python time) on the database it runs on in production.
+        # The hottest read of the LRS, without the ORM's query building (a large share of a
+        # small POST's Python time), on the database production runs.
         with connection.cursor() as cursor:
             cursor.execute(_RELATED_ROWS, [list(statement_ids), targeted])
             return [
