@@ -60,13 +60,27 @@ from .identities import client_authority, learner_agent, learner_id_from_agent
 from .models import ExternalLRS, LRSClient, Statement
 from .validation import agent_ifi
 
-# Verified key → (secret digest, expiry). Password hashing is deliberately slow (hundreds of
-# ms); paying it on every statement POST would cap the LRS at a few requests per second. A
-# per-process memo of a keyed digest of the secret lets repeat requests skip it for a while;
-# the client row is still loaded each time, so deactivation takes effect at once.
-_VERIFIED: dict[str, tuple[bytes, float]] = {}
+# Verified key → (secret digest, its expiry, client row, the row's expiry). Password hashing
+# is deliberately slow (hundreds of ms): paying it on every statement POST would cap the LRS
+# at a few requests per second, so a per-process memo of a keyed digest of the secret skips
+# it for a while. Reading the client row (with its creator, and their memberships when a
+# registrar made it) is a round trip on every request, the largest share of a small POST
+# after the store's own; the memo keeps the row for a few seconds. That is a security
+# trade-off, decided in ADR 0060: in other processes a deactivation (or a registrar losing the
+# role) takes effect after at most `_CLIENT_ROW_TTL_SECONDS`; in the process that deactivates,
+# at once (`client_memo_forget`).
+_VERIFIED: dict[str, tuple[bytes, float, LRSClient, float]] = {}
 _VERIFIED_TTL_SECONDS = 300
+_CLIENT_ROW_TTL_SECONDS = 5
 _LAST_USED_RESOLUTION_SECONDS = 300
+
+
+def client_memo_forget(*keys: str) -> None:
+    """Drop memoised credentials (all of them without `keys`): the next request reads the row."""
+    if not keys:
+        _VERIFIED.clear()
+    for key in keys:
+        _VERIFIED.pop(key, None)
 
 
 @dataclass
@@ -107,27 +121,41 @@ def _client_from_basic(header: str) -> LRSClient:
         key, secret = decoded.split(":", 1)
     except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
         raise XAPIError("malformed Basic credentials", 401) from None
+    digest = _secret_digest(key, secret)
+    memo = _VERIFIED.get(key)
+    now = time.monotonic()
+    secret_known = bool(memo and memo[1] > now and hmac.compare_digest(memo[0], digest))
+    if secret_known and memo[3] > now:
+        client = memo[2]
+    else:
+        client = _client_verified(key, secret, secret_known=secret_known)
+        secret_until = memo[1] if secret_known else now + _VERIFIED_TTL_SECONDS
+        _VERIFIED[key] = (digest, secret_until, client, now + _CLIENT_ROW_TTL_SECONDS)
+    used = timezone.now()
+    if (
+        client.last_used_at is None
+        or (used - client.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS
+    ):
+        LRSClient.objects.filter(pk=client.pk).update(last_used_at=used)
+        client.last_used_at = used
+    return client
+
+
+def _client_verified(key: str, secret: str, *, secret_known: bool) -> LRSClient:
+    """The active client `key` names, if `secret` is its secret (already verified when
+    `secret_known`) and its maker keeps the role; else 401."""
     client = LRSClient.objects.select_related("created_by").filter(key=key, is_active=True).first()
     if client is not None and not lrs_client_holder_keeps_role(client):
         # Its registrar lost the role without the receivers hearing of it: it dies now.
         LRSClient.objects.filter(pk=client.pk).update(is_active=False)
         client = None
     if client is None:
+        client_memo_forget(key)
         # Spend the hashing time anyway, so unknown keys and wrong secrets look alike.
         check_password(secret, "pbkdf2_sha256$1$x$x")
         raise XAPIError("unknown or inactive credentials", 401)
-    digest = _secret_digest(key, secret)
-    memo = _VERIFIED.get(key)
-    if not (memo and memo[1] > time.monotonic() and hmac.compare_digest(memo[0], digest)):
-        if not check_password(secret, client.secret_hash):
-            raise XAPIError("unknown or inactive credentials", 401)
-        _VERIFIED[key] = (digest, time.monotonic() + _VERIFIED_TTL_SECONDS)
-    now = timezone.now()
-    if (
-        client.last_used_at is None
-        or (now - client.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS
-    ):
-        LRSClient.objects.filter(pk=client.pk).update(last_used_at=now)
+    if not secret_known and not check_password(secret, client.secret_hash):
+        raise XAPIError("unknown or inactive credentials", 401)
     return client
 
 

@@ -39,28 +39,45 @@ def _activities_with_definitions(statement: dict) -> Iterable[dict]:
             yield activity
 
 
-def activity_definitions_update(*, statements: list[dict], university_id: int | None) -> None:
-    """Merge the definitions `statements` carry into the university's canonical ones.
-
-    Runs inside the statement store's transaction: it locks the activity rows it changes.
-    """
+def _incoming_definitions(statements: list[dict]) -> dict[str, dict]:
     incoming: dict[str, dict] = {}
     for statement in statements:
         for activity in _activities_with_definitions(statement):
             incoming[activity["id"]] = _merge_definition(
                 incoming.get(activity["id"], {}), activity["definition"]
             )
+    return incoming
+
+
+def defined_activity_hashes(statements: list[dict]) -> list[str]:
+    """The `iri_hash`es of the activities `statements` define: what a caller reads to pass
+    `current` to `activity_definitions_update`."""
+    return [value_hash(iri) for iri in _incoming_definitions(statements)]
+
+
+def activity_definitions_update(
+    *, statements: list[dict], university_id: int | None, current: dict[str, dict] | None = None
+) -> None:
+    """Merge the definitions `statements` carry into the university's canonical ones.
+
+    Runs inside the statement store's transaction: it locks the activity rows it changes.
+    `current` is the stored definitions (iri_hash → definition) of `defined_activity_hashes`
+    when the caller has already read them in this transaction, unlocked; else they are read
+    here.
+    """
+    incoming = _incoming_definitions(statements)
     if not incoming:
         return
     hashes = {value_hash(iri): iri for iri in incoming}
     # Most statements repeat definitions the LRS already holds: when every row exists and no
     # merge would change it, one unlocked read settles it. Read committed, that is the same
     # as applying these statements right after the state read, which changed nothing.
-    current = dict(
-        Activity.objects.filter(university_id=university_id, iri_hash__in=list(hashes)).values_list(
-            "iri_hash", "definition"
+    if current is None:
+        current = dict(
+            Activity.objects.filter(
+                university_id=university_id, iri_hash__in=list(hashes)
+            ).values_list("iri_hash", "definition")
         )
-    )
     if len(current) == len(hashes) and all(
         _merge_definition(current[h], incoming[iri]) == current[h] for h, iri in hashes.items()
     ):

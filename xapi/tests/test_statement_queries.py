@@ -113,3 +113,15 @@ def test_more_pages_by_keyset_not_offset_and_cost_the_same_queries(lrs_a, params
         more = page.json()["more"]
     assert len(seen) == len(set(seen)) == 9
     assert len(set(counts)) == 1, counts
+
+
+@pytest.mark.django_db
+def test_new_statements_cost_seven_queries_on_postgresql(lrs_a):
+    """BEGIN, the related-rows read, statements and keys (and the activity read) in one
+    statement, COMMIT; the client row is memoised (ADR 0060). These batches define new
+    activities, which costs three more (insert, lock, update); repeated definitions do not.
+    Other databases insert the statements and the keys, and read the activities, apart."""
+    _queries(lrs_a, _batch(1))  # warm: the client's last_used_at and memo
+    expected = 7 if connection.vendor == "postgresql" else 9
+    for size in (1, 10, 50):
+        assert _queries(lrs_a, _batch(size)) == expected, size

@@ -7,6 +7,7 @@ with characters RFC 3987 never allows.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -72,7 +73,13 @@ def is_uuid(value: Any) -> bool:
 
 def is_iri(value: Any) -> bool:
     """Best-effort IRI check: a scheme, no forbidden characters, a host for http(s)."""
-    if not isinstance(value, str) or not _SCHEME_RE.match(value):
+    if not isinstance(value, str):
+        return False
+    return _iri_remembered(value) if len(value) <= _REMEMBERED_IRI_LENGTH else _iri_text(value)
+
+
+def _iri_text(value: str) -> bool:
+    if not _SCHEME_RE.match(value):
         return False
     if _IRI_FORBIDDEN_RE.search(value):
         return False
@@ -85,6 +92,13 @@ def is_iri(value: Any) -> bool:
         if not host or host.startswith(":"):
             return False
     return bool(rest)
+
+
+# Verbs, activity ids and extension keys repeat across statements and batches: the check is a
+# pure function of the text, remembered for the most recent few thousand short ones (a bound
+# on memory whatever a client sends).
+_REMEMBERED_IRI_LENGTH = 512
+_iri_remembered = functools.lru_cache(maxsize=4096)(_iri_text)
 
 
 def is_language_tag(value: Any) -> bool:

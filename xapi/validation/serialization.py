@@ -21,6 +21,12 @@ MAX_DEPTH = 64
 # U+0000, and UTF-16 surrogates left unpaired by a "\ud800" escape: neither is text the
 # database or a UTF-8 response can carry.
 _UNSTORABLE_RE = re.compile("[\x00\ud800-\udfff]")
+# In the JSON text, the only ways to such a character: the character itself (a str given to
+# `parse_json`), or an escape of U+0000 or of a surrogate (paired ones match too). Text with
+# neither holds no unstorable string, which spares walking every string of a large batch.
+_UNSTORABLE_SOURCE_RE = re.compile(r"[\x00\ud800-\udfff]|\\u(?:0000|[dD][89a-fA-F])")
+_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKET_RE = re.compile(r"[\[\]{}]")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -54,6 +60,20 @@ def _check_values(value: Any, what: str) -> None:
             stack.extend((item, depth + 1) for item in node)
 
 
+def _too_deep(text: str) -> bool:
+    """Whether valid JSON `text` nests containers more than MAX_DEPTH levels (as
+    `_check_values` counts them), read from its brackets outside strings."""
+    depth = 0
+    for bracket in _BRACKET_RE.findall(_STRING_RE.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def parse_json(raw: bytes | str, what: str = "the body") -> Any:
     """Parse strict JSON text (bytes as UTF-8); raise `XAPIError` (400) naming `what`."""
     try:
@@ -65,5 +85,8 @@ def parse_json(raw: bytes | str, what: str = "the body") -> Any:
         raise XAPIError(f"{what} is nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:
         raise XAPIError(f"{what} is not valid JSON ({exc})") from None
-    _check_values(value, what)
+    if _UNSTORABLE_SOURCE_RE.search(text):
+        _check_values(value, what)
+    elif _too_deep(text):
+        raise XAPIError(f"{what} is nested more than {MAX_DEPTH} levels deep")
     return value
