@@ -75,12 +75,14 @@ REDIS_DBS = {"cache": 11, "broker": 12, "peer": 13}
 LESSON_PARAGRAPHS = 30  # about 16 KB of lesson text: about 20 KB of HTML with the layout
 CONNECTIONS = 16
 ROUNDS = 3
-# docs/deploy.md: 2 x cores workers, recycled every 2000 requests, 60 s timeout; gthread with
+# docs/deploy.md: 2 x cores workers, recycled every 2000 requests (preloaded, so a recycled
+# worker is a fork), 60 s timeout; gthread with
 # two threads per worker, the configuration issue 15 measured.
 WORKERS = 2 * (os.cpu_count() or 1)
 THREADS = 2
 GUNICORN = ["--worker-class", "gthread", "--workers", str(WORKERS), "--threads", str(THREADS),
-            "--max-requests", "2000", "--max-requests-jitter", "200", "--timeout", "60",
+            "--max-requests", "2000", "--max-requests-jitter", "200", "--preload",
+            "--timeout", "60",
             "--log-level", "warning"]  # fmt: skip
 HTTPS = {"X-Forwarded-Proto": "https"}  # what nginx sends (docs/deploy.md)
 

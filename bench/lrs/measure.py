@@ -172,6 +172,7 @@ def _serve(env: dict, workers: int) -> tuple[subprocess.Popen, str]:
             "2000",
             "--max-requests-jitter",
             "200",
+            "--preload",
             "--timeout",
             "60",
             "--log-level",

@@ -125,3 +125,29 @@ def test_new_statements_cost_seven_queries_on_postgresql(lrs_a):
     expected = 7 if connection.vendor == "postgresql" else 9
     for size in (1, 10, 50):
         assert _queries(lrs_a, _batch(size)) == expected, size
+
+
+# --- The hand-written insert of PostgreSQL keeps up with the models ----------------------------
+
+
+def _insert_columns(table: str) -> set[str]:
+    import re
+
+    from xapi.services import statements
+
+    sql = statements._INSERT_STATEMENTS_AND_KEYS
+    listed = re.search(rf"INSERT INTO {table} \(([^)]*)\)", sql).group(1)
+    return {name.strip().strip('"') for name in listed.split(",")}
+
+
+def _model_columns(model) -> set[str]:
+    return {field.column for field in model._meta.concrete_fields if not field.primary_key}
+
+
+def test_the_one_statement_insert_writes_every_column_of_a_statement_and_its_keys():
+    """A column added to `Statement` or `StatementKey` must be added to the PostgreSQL insert
+    too (ADR 0060): a nullable one left out would stay empty with no other test failing."""
+    from xapi.models import Statement, StatementKey
+
+    assert _insert_columns("xapi_statement") == _model_columns(Statement)
+    assert _insert_columns("xapi_statementkey") == _model_columns(StatementKey)
