@@ -31,21 +31,22 @@ and `X-Forwarded-Proto: https` on every request, as nginx sends it.
 
 Options: `--quick` (shorter measurements, for a smoke run), `--pages-only`, `--modules-only`.
 
-Figures of one `run.py --pages-only` (2 cores shared with other work running at the same time,
-so noisy: compare within the run only). Lesson HTML: Ilm 22,202 bytes, wagtail-lms 17,192.
+Figures of one `run.py --pages-only` (2 cores, after ADR 0066; the machine was still shared
+with other work, so rounds vary: compare within the run only). Lesson HTML: Ilm 22,202 bytes,
+wagtail-lms 17,192.
 
     page           req/s per round  median  p50 ms  p99 ms
-    Ilm lesson        55   92   56      56   149.5   836.1   (5 queries)
-    wagtail-lms       63   86   67      67   143.4   644.3   (12 queries)
-    plain view       269  240   61     240    52.4   238.6
-    Ilm / wagtail-lms 0.83x (goal >= 2x: not met); Ilm / plain 0.23x (goal >= 0.40x: not
-    met); Ilm 5 queries (goal <= 6: met). Logged-in catalogue 42 req/s (9 queries); tiny
-    view 769, anonymous catalogue 199 (0.26x), anonymous course 415 (0.54x).
+    Ilm lesson       146  142  103     142   112.2   353.8   (3 queries)
+    wagtail-lms       77  107  102     102   137.7   356.9   (12 queries)
+    plain view       215  241  341     241    56.4   174.2
+    Ilm / wagtail-lms 1.40x (goal >= 2x: not met); Ilm / plain 0.59x (goal >= 0.40x: met);
+    Ilm 3 queries (goal <= 6: met). Logged-in catalogue 58 req/s (8 queries); tiny view 398,
+    anonymous catalogue 722 (1.81x), anonymous course 826 (2.07x).
 
-That run counted 3 failed requests of about 7,000 (2 lesson, 1 catalogue): connections closed
-when gunicorn recycles a worker (`--max-requests 2000`). The load generator now opens such a
-connection again and resends the GET once, as a browser does; a failed request still makes
-the exit status 1.
+Before ADR 0066 the same run gave 0.83x wagtail-lms, 0.23x the plain view and 0.26x / 0.54x
+the tiny view for the anonymous pages. The load generator opens a connection again and
+resends the GET once when gunicorn recycles a worker (`--max-requests 2000`), as a browser
+does; a failed request still makes the exit status 1.
 """
 
 import argparse
