@@ -123,7 +123,11 @@ class StatementKey(models.Model):
         # matches it; retention asks it whether any statement still needs the content.
         ATTACHMENT = 7
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="keys")
+    # No index of its own: `xapi_key_unique` starts with the statement and serves the cascade
+    # and every read by statement; a second index only slowed each key inserted (ADR 0060).
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="keys", db_index=False
+    )
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
     value_hash = models.CharField(max_length=40)
     stored = models.DateTimeField()
