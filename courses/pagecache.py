@@ -214,10 +214,10 @@ def receivers_connect() -> None:
     """Called by `CoursesConfig.ready()`."""
     from django.core.signals import request_finished, request_started
     from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail import signals as wagtail_signals
 
     request_started.connect(_request_begins, dispatch_uid="pagecache-request-started")
     request_finished.connect(_request_ends, dispatch_uid="pagecache-request-finished")
-    from wagtail import signals as wagtail_signals
 
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_model_written, dispatch_uid=f"pagecache-{id(signal)}")

@@ -23,10 +23,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Concat
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale, Page
 
 from . import fuzzy
+from .kept import kept
 from .models import CoursePage, CourseRun, Level, ProgramPage
 
 CATALOGUE_PAGE_SIZE = 12
@@ -38,6 +39,12 @@ SEARCH_RESULT_LIMIT = 500
 
 
 def current_locale() -> Locale | None:
+    """The active language's locale; kept (ADR 0066): locales are written only by content
+    changes, which bump the generation."""
+    return kept("locale", (translation.get_language(),), _active_locale)
+
+
+def _active_locale() -> Locale | None:
     try:
         return Locale.get_active()
     except Locale.DoesNotExist:

@@ -464,11 +464,9 @@ def enrollment_progress_refresh(
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.completed_at = timezone.now()
         newly_completed = True
-    fields += ["quiz_average", "final_score"]
-    if newly_completed:
-        # Only then: a change of status is a change of the places taken on public pages.
-        fields += ["status", "completed_at"]
-    enrollment.save(update_fields=fields)
+    # Status only when it changed: that alone changes the places taken on public pages.
+    status_fields = ["status", "completed_at"] if newly_completed else []
+    enrollment.save(update_fields=[*fields, "quiz_average", "final_score", *status_fields])
     if newly_completed:
         signals.course_completed.send(sender=Enrollment, enrollment_id=enrollment.pk)
         _program_completion_check(enrollment)

@@ -125,28 +125,8 @@ def test_statements_reach_the_universitys_lrs_once_and_in_order_despite_a_killed
     token = base64.b64encode(f"{credentials.key}:{credentials.secret}".encode()).decode()
     sender = Client()
     sent_order: dict[str, list[str]] = {str(learner.pk): [] for learner in learners}
-    for round_ in range(STATEMENTS_PER_LEARNER // 10):
-        batch = []
-        for learner in learners:
-            for n in range(10):
-                statement_id = str(uuid.uuid4())
-                sent_order[str(learner.pk)].append(statement_id)
-                batch.append(
-                    {
-                        "id": statement_id,
-                        "actor": learner_agent(learner),
-                        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
-                        "object": {"id": f"https://fwd.example/q/{round_}/{n}"},
-                    }
-                )
-        response = sender.post(
-            "/xapi/statements",
-            json.dumps(batch),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Basic {token}",
-            HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
-        )
-        assert response.status_code == 200, response.content
+    for _ in range(STATEMENTS_PER_LEARNER // 10):
+        _statements_post(sender, token, learners, sent_order, per_learner=10)
     total = STATEMENTS_PER_LEARNER * len(learners)
     assert ForwardedStatement.objects.filter(status="pending").count() == total
 
