@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from tests.factories import UniversityFactory, make_member
-from xapi.services import lrs_client_create
+from tests.services.processes import free_port
+from xapi.services import external_lrs_create, lrs_client_create
 
 VERSION = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
 
@@ -97,3 +98,20 @@ def learner_a(university_a):
 @pytest.fixture
 def learner_b(university_b):
     return make_member("learner", university_b)
+
+
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+
+
+def make_external_lrs(university, **overrides):
+    """A university's own LRS to forward to, on a loopback port nothing listens on."""
+    values = {
+        "university": university,
+        "name": "Own LRS",
+        "endpoint": f"http://127.0.0.1:{free_port()}/xapi/",
+        "key": "k",
+        "secret": "s3cret",
+    }
+    values.update(overrides)
+    return external_lrs_create(**values)

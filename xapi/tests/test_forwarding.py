@@ -8,27 +8,11 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import make_member
-from tests.services.processes import free_port
 from xapi import forwarding
 from xapi.models import ExternalLRS, ForwardedStatement
-from xapi.services import external_lrs_create, learner_agent, platform_authority, statement_store
+from xapi.services import learner_agent, platform_authority, statement_store
 
-from .conftest import make_statement
-
-ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
-COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-
-
-def _external(university, **overrides):
-    values = {
-        "university": university,
-        "name": "Own LRS",
-        "endpoint": f"http://127.0.0.1:{free_port()}/xapi/",
-        "key": "k",
-        "secret": "s3cret",
-    }
-    values.update(overrides)
-    return external_lrs_create(**values)
+from .conftest import ANSWERED, COMPLETED, make_external_lrs, make_statement
 
 
 def _store(learner, university, **overrides):
@@ -37,7 +21,7 @@ def _store(learner, university, **overrides):
 
 
 def test_filters_by_verb_and_activity_prefix(university_a):
-    lrs = _external(
+    lrs = make_external_lrs(
         university_a, verb_iris=f"{COMPLETED}\n", activity_prefixes="https://u.example/c1/"
     )
     completed = make_statement(
@@ -49,18 +33,18 @@ def test_filters_by_verb_and_activity_prefix(university_a):
     assert not forwarding.statement_passes(lrs, other)
     agent_object = dict(completed, object={"objectType": "Agent", "mbox": "mailto:a@b.c"})
     assert not forwarding.statement_passes(lrs, agent_object)
-    everything = _external(university_a, name="All")
+    everything = make_external_lrs(university_a, name="All")
     assert forwarding.statement_passes(everything, other)
 
 
 def test_a_stored_statement_is_queued_for_its_universitys_active_lrs_only(
     university_a, university_b, learner_a, learner_b
 ):
-    lrs = _external(university_a)
-    _external(university_a, name="Stopped").__class__.objects.filter(name="Stopped").update(
+    lrs = make_external_lrs(university_a)
+    make_external_lrs(university_a, name="Stopped").__class__.objects.filter(name="Stopped").update(
         is_active=False
     )
-    _external(university_b, name="B's", verb_iris=COMPLETED)
+    make_external_lrs(university_b, name="B's", verb_iris=COMPLETED)
     statement_id = _store(learner_a, university_a)
     _store(learner_b, university_b)  # answered: B's filter lets only "completed" through
     queued = ForwardedStatement.objects.get()
@@ -69,13 +53,13 @@ def test_a_stored_statement_is_queued_for_its_universitys_active_lrs_only(
 
 
 def test_statements_without_an_ilm_learner_are_not_forwarded(university_a):
-    _external(university_a)
+    make_external_lrs(university_a)
     statement_store(make_statement(), authority=platform_authority(), university_id=university_a.pk)
     assert not ForwardedStatement.objects.exists()
 
 
 def test_a_repeated_statement_is_queued_once(university_a, learner_a):
-    _external(university_a)
+    make_external_lrs(university_a)
     statement = make_statement(actor=learner_agent(learner_a))
     for _ in range(2):
         statement_store(statement, authority=platform_authority(), university_id=university_a.pk)
@@ -83,7 +67,7 @@ def test_a_repeated_statement_is_queued_once(university_a, learner_a):
 
 
 def test_only_the_oldest_unsent_statement_of_each_learner_is_due(university_a):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     first, second = make_member("learner", university_a), make_member("learner", university_a)
     for learner in (first, second, first, second):
         _store(learner, university_a)
@@ -106,7 +90,7 @@ def test_backoff_doubles_up_to_its_cap():
 
 
 def test_the_secret_is_sealed_and_bound_to_its_key(university_a):
-    lrs = _external(university_a, key="key-1", secret="very secret")
+    lrs = make_external_lrs(university_a, key="key-1", secret="very secret")
     assert "very secret" not in lrs.secret_sealed
     assert forwarding.secret_open(lrs.secret_sealed, key="key-1") == "very secret"
     with pytest.raises(ValueError):
@@ -115,7 +99,7 @@ def test_the_secret_is_sealed_and_bound_to_its_key(university_a):
 
 def test_an_unreachable_receiver_is_retried_later_and_the_error_kept(university_a, learner_a):
     # Nothing listens on the port: a real refused connection, not a stand-in.
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     _store(learner_a, university_a)
     before = timezone.now()
     assert forwarding.forwards_deliver(lrs_id=lrs.pk) == 0
@@ -169,7 +153,7 @@ def test_bad_configuration_is_refused_with_a_message(university_a, endpoint, sec
 
 
 def test_registrar_of_another_university_is_refused(university_a, university_b):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     outsider = make_member("registrar", university_b)
     browser = Client()
     browser.force_login(outsider)
@@ -181,7 +165,7 @@ def test_registrar_of_another_university_is_refused(university_a, university_b):
 
 
 def test_status_counts_per_status(university_a, learner_a):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     for _ in range(3):
         _store(learner_a, university_a)
     ForwardedStatement.objects.filter(pk=ForwardedStatement.objects.order_by("id")[0].pk).update(

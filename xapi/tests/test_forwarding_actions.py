@@ -14,11 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import UserFactory, make_member
-from tests.services.processes import free_port
 from xapi import forwarding
 from xapi.models import ExternalLRS, ForwardedStatement, ForwardingBackfill, Statement
 from xapi.services import (
-    external_lrs_create,
     external_lrs_deactivate,
     forwarding_backfill_request,
     forwarding_backfill_run,
@@ -29,22 +27,7 @@ from xapi.services import (
 )
 from xapi.services import forwarding_backfill as backfill_module
 
-from .conftest import make_statement
-
-ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
-COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-
-
-def _external(university, **overrides):
-    values = {
-        "university": university,
-        "name": "Own LRS",
-        "endpoint": f"http://127.0.0.1:{free_port()}/xapi/",
-        "key": "k",
-        "secret": "s3cret",
-    }
-    values.update(overrides)
-    return external_lrs_create(**values)
+from .conftest import ANSWERED, COMPLETED, make_external_lrs, make_statement
 
 
 def _store(learner, university, **overrides) -> str:
@@ -79,7 +62,7 @@ def _browser(user) -> Client:
 
 def test_statements_stored_before_the_lrs_are_queued_under_their_ids(university_a, learner_a):
     before = [_store(learner_a, university_a) for _ in range(3)]
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     assert not ForwardedStatement.objects.exists()
     backfill = _backfill(lrs)
     assert _queued_ids(lrs) == before
@@ -96,8 +79,8 @@ def test_only_the_universitys_own_learners_statements_are_queued(
     _store(learner_b, university_b)
     # A client's statement about someone who is not an Ilm learner: never forwarded.
     statement_store(make_statement(), authority=platform_authority(), university_id=university_a.pk)
-    lrs = _external(university_a)
-    _external(university_b, name="B's")
+    lrs = make_external_lrs(university_a)
+    make_external_lrs(university_b, name="B's")
     _backfill(lrs)
     assert _queued_ids(lrs) == [own]
     assert ForwardedStatement.objects.count() == 1
@@ -108,7 +91,7 @@ def test_the_lrs_filters_are_honoured(university_a, learner_a):
     kept = _store(learner_a, university_a, verb={"id": COMPLETED}, object={"id": course + "quiz"})
     _store(learner_a, university_a, verb={"id": ANSWERED}, object={"id": course + "quiz"})
     _store(learner_a, university_a, verb={"id": COMPLETED}, object={"id": "https://u.example/c2/"})
-    lrs = _external(university_a, verb_iris=COMPLETED, activity_prefixes=course)
+    lrs = make_external_lrs(university_a, verb_iris=COMPLETED, activity_prefixes=course)
     backfill = _backfill(lrs)
     assert _queued_ids(lrs) == [kept]
     assert (backfill.queued, backfill.filtered_out) == (1, 2)
@@ -117,14 +100,14 @@ def test_the_lrs_filters_are_honoured(university_a, learner_a):
 def test_since_leaves_out_older_statements(university_a, learner_a):
     old, recent = _store(learner_a, university_a), _store(learner_a, university_a)
     Statement.objects.filter(statement_id=old).update(stored=timezone.now() - dt.timedelta(days=40))
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     _backfill(lrs, since=timezone.now() - dt.timedelta(days=10))
     assert _queued_ids(lrs) == [recent]
 
 
 def test_asking_twice_never_queues_a_statement_twice(university_a, learner_a):
     earlier = [_store(learner_a, university_a) for _ in range(2)]
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     live = _store(learner_a, university_a)  # queued as it was stored
     first, created = forwarding_backfill_request(lrs=lrs)
     again, created_again = forwarding_backfill_request(lrs=lrs)
@@ -146,7 +129,7 @@ def test_asking_twice_never_queues_a_statement_twice(university_a, learner_a):
 def test_it_works_in_slices_each_moving_the_cursor(monkeypatch, university_a, learner_a):
     monkeypatch.setattr(backfill_module, "BACKFILL_SLICE", 2)
     stored = [_store(learner_a, university_a) for _ in range(5)]
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     backfill, _created = forwarding_backfill_request(lrs=lrs)
     cursors = []
     while not backfill_module._slice_run(backfill.pk):
@@ -165,7 +148,7 @@ def test_a_run_out_of_time_asks_for_another(
     monkeypatch.setattr(backfill_module, "BACKFILL_SLICE", 1)
     for _ in range(3):
         _store(learner_a, university_a)
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     backfill, _created = forwarding_backfill_request(lrs=lrs)
     with django_capture_on_commit_callbacks() as callbacks:
         assert not forwarding_backfill_run(backfill_id=backfill.pk, seconds=0)
@@ -176,7 +159,7 @@ def test_a_run_out_of_time_asks_for_another(
 
 def test_a_stopped_lrs_is_not_back_filled(university_a, learner_a):
     _store(learner_a, university_a)
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     external_lrs_deactivate(lrs=lrs)
     lrs.refresh_from_db()
     with pytest.raises(Exception, match="Reactivate"):
@@ -185,7 +168,7 @@ def test_a_stopped_lrs_is_not_back_filled(university_a, learner_a):
 
 
 def test_a_stopped_lrs_gets_a_message_from_the_page(university_a):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     external_lrs_deactivate(lrs=lrs)
     browser = _browser(make_member("registrar", university_a))
     response = browser.post(f"/xapi/forwarding/uni-a/{lrs.pk}/backfill/", {"since": ""})
@@ -197,7 +180,7 @@ def test_each_learners_statements_keep_their_order_with_back_filled_ones(univers
     first, second = make_member("learner", university_a), make_member("learner", university_a)
     older_first = _store(first, university_a)
     older_second = _store(second, university_a)
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     newer_first = _store(first, university_a)  # queued live, before the back-fill's rows
     backfill, _created = forwarding_backfill_request(lrs=lrs)
 
@@ -223,7 +206,7 @@ def test_the_periodic_sweep_resumes_a_back_fill_whose_worker_went_away(
     university_a, learner_a, django_capture_on_commit_callbacks
 ):
     earlier = _store(learner_a, university_a)
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     backfill, _created = forwarding_backfill_request(lrs=lrs)  # its task never ran
     assert backfill_module.forwarding_backfills_resume() == 0  # not stalled yet
     ForwardingBackfill.objects.filter(pk=backfill.pk).update(
@@ -240,7 +223,7 @@ def test_registrar_asks_on_the_status_page_and_sees_the_counts(
 ):
     for _ in range(2):
         _store(learner_a, university_a)
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     browser = _browser(make_member("registrar", university_a))
     url = f"/xapi/forwarding/uni-a/{lrs.pk}/backfill/"
     with django_capture_on_commit_callbacks(execute=True):  # the eager task runs
@@ -255,7 +238,7 @@ def test_registrar_asks_on_the_status_page_and_sees_the_counts(
     "since", ["yesterday", "2026-13-40", "1969-12-31", "9999-01-01", "0001-01-01", "2" * 30]
 )
 def test_a_bad_since_date_gets_a_message(university_a, since):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     browser = _browser(make_member("registrar", university_a))
     response = browser.post(f"/xapi/forwarding/uni-a/{lrs.pk}/backfill/", {"since": since})
     assert response.status_code == 400 and 'role="alert"' in response.content.decode()
@@ -266,7 +249,7 @@ def test_a_bad_since_date_gets_a_message(university_a, since):
 
 
 def test_retry_resets_the_backoff_of_failing_and_failed_deliveries(university_a, learner_a):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     for _ in range(3):
         _store(learner_a, university_a)
     failing, failed, sent = ForwardedStatement.objects.order_by("statement_id")
@@ -292,7 +275,7 @@ def test_retry_resets_the_backoff_of_failing_and_failed_deliveries(university_a,
 
 
 def test_after_a_retry_a_failure_waits_the_first_backoff_again(university_a, learner_a):
-    lrs = _external(university_a)  # nothing listens there: each attempt really fails
+    lrs = make_external_lrs(university_a)  # nothing listens there: each attempt really fails
     _store(learner_a, university_a)
     ForwardedStatement.objects.update(status="failing", attempts=9)
     forwards_retry(lrs=lrs)
@@ -304,7 +287,7 @@ def test_after_a_retry_a_failure_waits_the_first_backoff_again(university_a, lea
 
 
 def test_reactivate_forwards_again(university_a, learner_a):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     external_lrs_deactivate(lrs=lrs)
     browser = _browser(make_member("registrar", university_a))
     assert "Forward to this LRS again" in browser.get("/xapi/forwarding/uni-a/").content.decode()
@@ -316,7 +299,7 @@ def test_reactivate_forwards_again(university_a, learner_a):
 
 
 def test_reactivate_checks_the_endpoint_again(settings, university_a):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     external_lrs_deactivate(lrs=lrs)
     settings.ILM_XAPI_FORWARD_ALLOW_PRIVATE_HOSTS = False  # the endpoint is on loopback
     browser = _browser(make_member("registrar", university_a))
@@ -337,7 +320,7 @@ ACTIONS = ("retry", "reactivate", "backfill")
     [("registrar_a", 302), ("staff", 302), ("registrar_b", 403), ("learner_a", 403)],
 )
 def test_who_may_act_on_an_lrs(university_a, university_b, learner_a, action, who, status):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     users = {
         "registrar_a": lambda: make_member("registrar", university_a),
         "registrar_b": lambda: make_member("registrar", university_b),
@@ -352,7 +335,7 @@ def test_who_may_act_on_an_lrs(university_a, university_b, learner_a, action, wh
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_anonymous_visitors_are_sent_to_log_in(university_a, action):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     response = Client().post(f"/xapi/forwarding/uni-a/{lrs.pk}/{action}/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not ForwardingBackfill.objects.exists()
@@ -360,7 +343,7 @@ def test_anonymous_visitors_are_sent_to_log_in(university_a, action):
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_another_universitys_lrs_or_a_malformed_id_is_not_found(university_a, university_b, action):
-    lrs_b = _external(university_b, name="B's")
+    lrs_b = make_external_lrs(university_b, name="B's")
     external_lrs_deactivate(lrs=lrs_b)
     registrar_a = _browser(make_member("registrar", university_a))
     staff = _browser(UserFactory(is_superuser=True, is_staff=True))
@@ -375,7 +358,7 @@ def test_another_universitys_lrs_or_a_malformed_id_is_not_found(university_a, un
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_actions_are_post_only_and_need_the_csrf_token(university_a, action):
-    lrs = _external(university_a)
+    lrs = make_external_lrs(university_a)
     registrar = make_member("registrar", university_a)
     url = f"/xapi/forwarding/uni-a/{lrs.pk}/{action}/"
     assert _browser(registrar).get(url).status_code == 405
