@@ -32,3 +32,20 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def production_caches(settings):
+    """The page cache and `courses.kept` on, sessions in the cache: as production runs them
+    (with Redis), on the test cache. Emptied before and after, since ids repeat between tests."""
+    from django.core.cache import cache
+
+    from courses.kept import process_tier
+
+    settings.PAGE_CACHE = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    cache.clear()
+    process_tier.clear()
+    yield
+    cache.clear()
+    process_tier.clear()

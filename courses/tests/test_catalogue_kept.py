@@ -2,7 +2,6 @@
 repeat visit, and a change shows at once."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -10,16 +9,7 @@ from courses import selectors
 from tests import factories as f
 
 URL = "/en/catalogue/"
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def production_like(settings):
-    settings.PAGE_CACHE = True
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_caches")]
 
 
 @pytest.fixture

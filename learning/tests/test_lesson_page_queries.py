@@ -11,7 +11,6 @@ access core). The lesson itself is kept under the content generation.
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,16 +23,7 @@ from learning import services as learning
 from learning.models import CourseOutline, Enrollment
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def production_like(settings):
-    settings.PAGE_CACHE = True
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_caches")]
 
 
 @pytest.fixture
