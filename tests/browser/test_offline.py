@@ -140,3 +140,39 @@ def test_a_saved_copy_follows_a_republished_course_and_can_be_removed(page_as):
     if response is not None:
         assert "Rewritten after saving." not in page.content()
     page.context.set_offline(False)
+
+
+def test_a_sending_that_fails_after_the_connection_returns_is_tried_again(page_as):
+    """The "online" event can come before the link carries anything: the first sendings
+    fail, and the queue is sent by a later try without the learner doing anything."""
+    course = course_with_quiz(title="Offline retries")
+    learner = make_member("learner", course.university)
+    enrollment = learning.enrollment_create(learner=learner, run=course.runs.first())
+    reading = lessons_of(course)[0]
+    page = page_as(learner)
+    page.goto(course.url)
+    page.get_by_role("link", name="Save for offline use").click()
+    page.get_by_role("button", name="Save for offline use").click()
+    page.locator("#offline-status[data-saved='true']").wait_for()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    page.goto(reading.url)
+    page.get_by_role("button", name="Mark as complete").click()
+    page.get_by_role("heading", name="Kept on this device").wait_for()
+
+    refused = []
+
+    def refuse_twice(route):
+        if len(refused) < 2:
+            refused.append(route.request.method)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/offline/sync/", refuse_twice)
+    page.context.set_offline(False)
+    page.locator("#offline-status[data-synced='1']").wait_for()
+    assert len(refused) == 2
+    assert page.evaluate(READ_QUEUE) == []
+    assert LessonProgress.objects.filter(enrollment=enrollment).count() == 1

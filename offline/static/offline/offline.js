@@ -253,22 +253,24 @@
 
   // --- Sending the queue ---
 
+  // Answers whether the queue still holds this account's items that could not be sent.
   async function sendQueue() {
-    if (!navigator.onLine) return;
+    if (!navigator.onLine) return false;
     const queue = await all("queue");
-    if (!queue.length) return;
+    if (!queue.length) return false;
     let who;
     try {
       const response = await fetch(data.syncUrl, { credentials: "same-origin", cache: "no-store" });
-      if (!response.ok) return;
+      if (!response.ok) return true;
       who = await response.json();
     } catch (error) {
-      return;
+      return true;
     }
     // Only this account's items are sent; another account's stay for when it signs in.
     const mine = queue.filter((item) => item.user === null || item.user === who.user);
     notice = t("sending");
     render();
+    let unsent = false;
     for (let start = 0; start < mine.length; start += BATCH) {
       const batch = mine.slice(start, start + BATCH).map((item) => ({
         key: item.key,
@@ -285,9 +287,13 @@
           headers: { "Content-Type": "application/json", "X-CSRFToken": who.csrf },
           body: JSON.stringify({ items: batch }),
         });
-        if (!response.ok) break;
+        if (!response.ok) {
+          unsent = true;
+          break;
+        }
         answer = await response.json();
       } catch (error) {
+        unsent = true;
         break;
       }
       for (const result of answer.results) {
@@ -297,15 +303,29 @@
       }
     }
     notice = "";
+    if (unsent) return true;
     panel.dataset.synced = String(results.length);
+    return false;
   }
 
+  // The "online" event often comes before the connection carries anything, and a mobile
+  // link drops again; a failed sending is tried again later, waiting longer each time.
+  const RETRY_SECONDS = [2, 5, 15, 30, 60];
+  let retries = 0;
+  let retryTimer = null;
+
   async function sync() {
+    clearTimeout(retryTimer);
     // One tab sends at a time; the server's idempotency keys make a second sending harmless.
-    if (navigator.locks) {
-      await navigator.locks.request("ilm-offline-sync", sendQueue);
+    const unsent = navigator.locks
+      ? await navigator.locks.request("ilm-offline-sync", sendQueue)
+      : await sendQueue();
+    if (unsent && navigator.onLine) {
+      const wait = RETRY_SECONDS[Math.min(retries, RETRY_SECONDS.length - 1)];
+      retries += 1;
+      retryTimer = setTimeout(sync, wait * 1000);
     } else {
-      await sendQueue();
+      retries = 0;
     }
     render();
   }
