@@ -131,7 +131,10 @@ def _key(request) -> str:
     return f"ilm:page:{digest}"
 
 
-def _keepable(request, response) -> bool:
+def keepable(request, response, *, signed_in: bool = False) -> bool:
+    """Whether a rendered answer holds nothing of this visit but the CSRF placeholder: no
+    cookie or message of its own, an untouched session, no token read another way, and (for
+    the anonymous cache) nobody who signed in during the view."""
     session = getattr(request, "session", None)
     storage = getattr(request, "_messages", None)
     return (
@@ -142,26 +145,38 @@ def _keepable(request, response) -> bool:
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the token was read directly
         and not (session is not None and session.modified)
         and not (storage is not None and getattr(storage, "added_new", False))
-        and not request.user.is_authenticated  # signed in during the view
+        and (signed_in or not request.user.is_authenticated)
     )
 
 
-def _with_token(request, content: bytes, placeholder: str) -> bytes:
+def with_token(request, content: bytes, placeholder: str) -> bytes:
     marker = placeholder.encode()
     if marker not in content:
         return content
     return content.replace(marker, get_token(request).encode())
 
 
-def _answer(request, content: bytes, headers: dict, state: str, placeholder: str):
+def answer(request, content: bytes, headers: dict, state: str, placeholder: str):
+    """A kept page as an answer to this visit, with the visitor's own CSRF token in it."""
     from django.http import HttpResponse
 
-    response = HttpResponse(_with_token(request, content, placeholder))
+    response = HttpResponse(with_token(request, content, placeholder))
     for name, value in headers.items():
         response[name] = value
     response[HEADER] = state
     patch_vary_headers(response, ["Cookie"])  # for caches downstream: signed-in pages differ
     return response
+
+
+def render_with_placeholder(response: SimpleTemplateResponse) -> None:
+    """Render `response` with the CSRF placeholder where the token goes."""
+    response.context_data = dict(response.context_data or {})
+    response.context_data["csrf_token"] = CSRF_PLACEHOLDER
+    response.render()
+
+
+def kept_headers(response) -> dict:
+    return {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
 
 
 def page_cached(view):
@@ -176,19 +191,17 @@ def page_cached(view):
         if kept is not None:
             # The entry names its own placeholder: another worker process rendered it.
             content, headers, placeholder = kept
-            return _answer(request, content, headers, "hit", placeholder)
+            return answer(request, content, headers, "hit", placeholder)
         response = view(request, *args, **kwargs)
         if not isinstance(response, SimpleTemplateResponse) or response.is_rendered:
             return response  # rendered elsewhere: its token cannot be kept out of the bytes
-        response.context_data = dict(response.context_data or {})
-        response.context_data["csrf_token"] = CSRF_PLACEHOLDER
-        response.render()
-        if not _keepable(request, response):
-            response.content = _with_token(request, response.content, CSRF_PLACEHOLDER)
+        render_with_placeholder(response)
+        if not keepable(request, response):
+            response.content = with_token(request, response.content, CSRF_PLACEHOLDER)
             return response
-        headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
+        headers = kept_headers(response)
         cache.set(key, (response.content, headers, CSRF_PLACEHOLDER), PAGE_SECONDS)
-        return _answer(request, response.content, headers, "miss", CSRF_PLACEHOLDER)
+        return answer(request, response.content, headers, "miss", CSRF_PLACEHOLDER)
 
     return wrapped
 

@@ -6,3 +6,6 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401
+        from .records_version import receivers_connect
+
+        receivers_connect()

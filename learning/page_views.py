@@ -17,7 +17,7 @@ from courses.kept import kept
 from courses.models import CoursePage, CourseRun, LessonPage, ProgramPage
 from courses.selectors import current_run_for
 
-from . import pages
+from . import kept_pages, pages
 from .access import course_staff_can_preview, lesson_for_learner
 from .models import CourseOutline
 from .selectors import lesson_quiz_panels
@@ -50,6 +50,12 @@ def serve_lesson_page(request, page: LessonPage):
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    return kept_pages.answered_kept(request, lambda: _lesson_response(request, page))
+
+
+def _lesson_response(request, page: LessonPage) -> tuple[TemplateResponse, bool]:
+    """The lesson page, and whether it is one `kept_pages` keeps: an enrolled learner's
+    lesson without a quiz (whose standing changes with the clock)."""
     course = kept("lesson-course", (page.pk,), lambda: CoursePage.objects.ancestor_of(page).first())
     enrollment = None
     try:
@@ -57,7 +63,7 @@ def serve_lesson_page(request, page: LessonPage):
         _attach_kept_rows(enrollment)
     except PermissionDenied:
         if course is None or not course_staff_can_preview(request.user, course):
-            return _lesson_locked(request, page, course)
+            return _lesson_locked(request, page, course), False
     outline = (
         enrollment.outline
         if enrollment is not None
@@ -74,7 +80,8 @@ def serve_lesson_page(request, page: LessonPage):
             "quiz_panels": lesson_quiz_panels(enrollment, page),
         }
     )
-    return _render_page(request, page, context)
+    keep = enrollment is not None and not page.quiz_blocks()
+    return _render_page(request, page, context), keep
 
 
 def _attach_kept_rows(enrollment) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from courses.blocks import quiz_rule
 from courses.models import LessonPage
 
-from . import signals
+from . import records_version, signals
 from .grading import grade_quiz, quiz_questions
 from .models import Enrollment, LessonProgress, QuizAttempt
 from .quiz_rules import QuizStanding, quiz_draw, quiz_standing
@@ -161,6 +161,7 @@ def quiz_attempt_submit(
         )
     for name, value in fields.items():
         setattr(attempt, name, value)
+    records_version.records_changed(enrollment.learner_id)  # an update sends no `post_save`
     signals.quiz_submitted.send(sender=QuizAttempt, attempt=attempt)
     _lesson_complete_if_earned(enrollment, outline_lesson, LessonProgress.Source.QUIZ)
     enrollment_progress_refresh(enrollment=enrollment)

@@ -118,3 +118,15 @@ def test_a_package_file_can_never_become_a_service_worker(media, activity_lesson
         HTTP_SERVICE_WORKER="script",
     )
     assert response.status_code == 404
+
+
+@pytest.mark.usefixtures("production_caches")
+def test_a_lesson_with_an_activity_is_never_kept_for_its_learner(activity_lesson):
+    """Its frame carries a play token issued per render and the page reads the CSRF token
+    directly, so the learner's kept pages (ADR 0067) leave it out."""
+    client = Client()
+    client.force_login(activity_lesson.learner)
+    answers = [client.get(activity_lesson.lesson.url) for _ in range(3)]
+    assert all(answer.status_code == 200 for answer in answers)
+    assert all("X-Ilm-Cache" not in answer for answer in answers)
+    assert all('class="h5p-activity-frame"' in answer.content.decode() for answer in answers)
