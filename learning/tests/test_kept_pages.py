@@ -171,6 +171,14 @@ def test_a_lesson_with_a_quiz_is_not_kept(tnu):
     assert STATE not in read(client, quiz_lesson.url)
 
 
+def test_a_lesson_read_with_a_query_string_is_rendered_and_not_kept(course):
+    _, client = signed_in(course)
+    lesson = f.lessons_of(course)[0]
+    for made_up in ("a=1", "a=1", "b=2"):
+        assert STATE not in read(client, f"{lesson.url}?{made_up}")
+    assert read(client, lesson.url)[STATE] == "miss"  # nothing kept by those reads
+
+
 def test_a_staff_preview_is_not_kept(course, tnu):
     instructor = f.make_member("instructor", tnu)
     client = Client()

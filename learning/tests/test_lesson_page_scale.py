@@ -81,15 +81,18 @@ def test_the_lesson_page_costs_the_same_queries_with_a_million_enrollments(clien
     first, second = f.lessons_of(course)[:2]
     learning.lesson_mark_complete(enrollment=enrollment, lesson_key=first.translation_key)
     client.force_login(learner)
+    # With a query string the lesson is rendered each time, as on a first read (ADR 0067).
     client.get(f"{second.url}?warm=1")  # the kept values a running server has
     small_first_read = queries_of(client, f"{second.url}?read=1")
-    small_again = queries_of(client, f"{second.url}?read=1")
+    client.get(second.url)
+    small_again = queries_of(client, second.url)
 
     grow(course, run)
     assert Enrollment.objects.count() == LEARNERS * RUNS + 1
     client.get(f"{second.url}?warm=2")  # the writes above emptied what was kept
     large_first_read = queries_of(client, f"{second.url}?read=2")
-    large_again = queries_of(client, f"{second.url}?read=2")
+    client.get(second.url)
+    large_again = queries_of(client, second.url)
 
     assert len(large_first_read) == len(small_first_read) <= 6
     assert len(large_again) == len(small_again) == 1
