@@ -117,16 +117,19 @@ def _cacheable_request(request) -> bool:
     return _cookies_allowed(request) and not request.user.is_authenticated
 
 
-def _key(request) -> str:
-    parts = [
-        str(generation()),
+def visit_parts(request) -> list[str]:
+    """What a kept page's bytes depend on besides who reads it and the generation."""
+    return [
         request.scheme,
         request.get_host(),
         translation.get_language() or "",
         "saver" if data_saver_on(request) else "full",
         request.path,
-        request.META.get("QUERY_STRING", ""),
     ]
+
+
+def _key(request) -> str:
+    parts = [str(generation()), *visit_parts(request), request.META.get("QUERY_STRING", "")]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"ilm:page:{digest}"
 

@@ -20,19 +20,17 @@ from __future__ import annotations
 import hashlib
 import zlib
 
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.template.response import SimpleTemplateResponse
-from django.utils import translation
 
-from accounts.data_saver import data_saver_on
 from courses import pagecache
 
 from . import records_version
 
 # Nothing on a kept page changes with the clock; the bound is for memory, not freshness.
 PAGE_SECONDS = 10 * 60
-MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
-SESSION_MESSAGES = "_messages"  # and its session storage
 OFFLINE_COOKIE = "ilm_offline"  # the lesson shows the offline status panel when it is set
 
 
@@ -44,8 +42,8 @@ def _may_answer_kept(request) -> bool:
         # A lesson takes no query string: one with any is rendered, never kept, so no one
         # can fill the cache with copies of a page under made-up queries.
         and not request.META.get("QUERY_STRING")
-        and not request.COOKIES.get(MESSAGES_COOKIE)
-        and SESSION_MESSAGES not in request.session
+        and not request.COOKIES.get(CookieStorage.cookie_name)
+        and SessionStorage.session_key not in request.session
     )
 
 
@@ -56,12 +54,8 @@ def _key(request) -> str:
         str(everyone),
         str(own),
         str(request.user.pk),
-        request.scheme,
-        request.get_host(),
-        translation.get_language() or "",
-        "saver" if data_saver_on(request) else "full",
+        *pagecache.visit_parts(request),
         "offline" if request.COOKIES.get(OFFLINE_COOKIE) else "",
-        request.path,
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"ilm:learner-page:{digest}"
